@@ -1,0 +1,2 @@
+//! The customer life cycle: spend trends, stage classification with evidence, Markov
+//! migration between stages and state values.

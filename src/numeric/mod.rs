@@ -1,0 +1,1 @@
+//! Crate-private numerics shared by several modules (special functions, optimisers).

@@ -1,0 +1,1 @@
+//! The end-to-end analysis of an operator's base as one typed report.

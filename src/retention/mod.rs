@@ -1,0 +1,2 @@
+//! Retention: churn and retention rates, contribution-cost matching, retention
+//! economics and budget allocation.

@@ -1,0 +1,41 @@
+//! Named tolerances and helpers shared by the integration tests (after statrs `prec.rs`).
+#![allow(dead_code)]
+
+/// Values that are exact up to rounding in a few floating-point operations.
+pub const EXACT: f64 = 1e-12;
+/// Values computed by a different but equally accurate algorithm (another tool's QR, a
+/// closed form): agreement to about ten significant digits.
+pub const TIGHT: f64 = 1e-9;
+/// Reference values printed to six or more significant digits.
+pub const SIX_DIGITS: f64 = 5e-6;
+/// Iterative fits (maximum likelihood, PLS) compared with another tool's optimum.
+pub const OPTIMUM: f64 = 1e-4;
+
+/// Relative tolerance that matches a value published with `decimals` decimal places:
+/// half a unit in the last place, relative to the value.
+pub fn published(value: f64, decimals: i32) -> f64 {
+    0.5 * 10f64.powi(-decimals) / value.abs().max(f64::MIN_POSITIVE)
+}
+
+/// Log relative error (LRE) of `computed` against `certified`: the number of correct
+/// significant digits, as used for the NIST StRD (McCullough 1998). When the certified
+/// value is 0, the log absolute error is used instead.
+pub fn lre(computed: f64, certified: f64) -> f64 {
+    if computed == certified {
+        return 15.0;
+    }
+    let err = if certified == 0.0 {
+        (computed - certified).abs()
+    } else {
+        ((computed - certified) / certified).abs()
+    };
+    (-err.log10()).min(15.0)
+}
+
+/// Read a file from `tests/data/`.
+pub fn data(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}

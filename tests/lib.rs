@@ -1,0 +1,14 @@
+//! The integration-test binary: one module per capability, sharing `common`.
+#![allow(
+    missing_docs,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::float_cmp
+)]
+
+mod common;
+
+mod regression;
+mod strategy;
