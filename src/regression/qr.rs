@@ -26,6 +26,46 @@ pub(crate) struct Core {
     pub(crate) y_mean: f64,
 }
 
+/// Ratio `max|R_ii| / min|R_ii|` above which the solution is refined.
+const REFINE_CONDITION: f64 = 1e6;
+
+/// A double-double accumulator (Dekker 1971; Ogita, Rump & Oishi 2005) for residuals.
+#[derive(Debug, Clone, Copy)]
+struct DoubleDouble {
+    hi: f64,
+    lo: f64,
+}
+
+impl DoubleDouble {
+    /// `a - b` exactly, as a double-double (TwoSum).
+    fn from_diff(a: f64, b: f64) -> DoubleDouble {
+        let (hi, lo) = two_sum(a, -b);
+        DoubleDouble { hi, lo }
+    }
+
+    /// `self -= (a - m) * b`, with the difference and the product kept exact.
+    fn sub_product_of_diff(&mut self, a: f64, m: f64, b: f64) {
+        let (d_hi, d_lo) = two_sum(a, -m);
+        let p = d_hi * b;
+        let p_err = d_hi.mul_add(b, -p) + d_lo * b;
+        let (s, e) = two_sum(self.hi, -p);
+        self.hi = s;
+        self.lo += e - p_err;
+    }
+
+    fn value(self) -> f64 {
+        self.hi + self.lo
+    }
+}
+
+/// Knuth's TwoSum: `a + b = s + e` exactly.
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    let e = (a - (s - bb)) + (b - bb);
+    (s, e)
+}
+
 /// Two-pass mean: the plain mean, corrected by the mean of the deviations from it.
 pub(crate) fn accurate_mean(v: impl Iterator<Item = f64> + Clone) -> f64 {
     let (mut s, mut n) = (0.0, 0usize);
@@ -149,7 +189,35 @@ pub(crate) fn solve(
         DVector::zeros(0)
     };
     let dy = scale[k];
-    let b = DVector::from_iterator(k, (0..k).map(|j| bs[j] * dy / scale[j]));
+    let mut b = DVector::from_iterator(k, (0..k).map(|j| bs[j] * dy / scale[j]));
+
+    // On ill-conditioned designs, one step of iterative refinement by the corrected
+    // semi-normal equations (Björck 1987) with the residual r = yc - Xc b accumulated in
+    // double-double arithmetic: R'R u = Xs' r, b += D^-1 u. It recovers digits lost to
+    // rounding in Q'y; well-conditioned designs skip it (it would change nothing).
+    let min_diag = (0..k)
+        .map(|i| r[(i, i)].abs())
+        .fold(f64::INFINITY, f64::min);
+    if k > 0 && max_diag > REFINE_CONDITION * min_diag {
+        let mut g = DVector::<f64>::zeros(k);
+        for i in 0..n {
+            let mut acc = DoubleDouble::from_diff(y[i], y_mean);
+            for j in 0..k {
+                acc.sub_product_of_diff(x[(i, j)], x_mean[j], b[j]);
+            }
+            let res = acc.value();
+            for j in 0..k {
+                g[j] += (x[(i, j)] - x_mean[j]) / scale[j] * res;
+            }
+        }
+        if let Some(w) = rxx.tr_solve_upper_triangular(&g)
+            && let Some(u) = rxx.solve_upper_triangular(&w)
+        {
+            for j in 0..k {
+                b[j] += u[j] / scale[j];
+            }
+        }
+    }
 
     // (Xc'Xc)^-1 = D^-1 R^-1 R^-T D^-1.
     let mut m = DMatrix::<f64>::zeros(k, k);
@@ -184,9 +252,15 @@ pub(crate) fn solve(
         let mut coef = DVector::zeros(p);
         coef[0] = y_mean - x_mean.dot(&b);
         coef.rows_mut(1, k).copy_from(&b);
+        // Var(a)/s² = 1/n + x̄'(Xc'Xc)^-1 x̄ = 1/n + ||z||² with R'z = D^-1 x̄: a sum of
+        // squares, free of the cancellation in the quadratic form.
+        let xs = DVector::from_iterator(k, (0..k).map(|j| x_mean[j] / scale[j]));
+        let z = rxx
+            .tr_solve_upper_triangular(&xs)
+            .unwrap_or_else(|| DVector::zeros(k));
         let mx = &m * &x_mean;
         let mut full = DMatrix::zeros(p, p);
-        full[(0, 0)] = 1.0 / n as f64 + x_mean.dot(&mx);
+        full[(0, 0)] = 1.0 / n as f64 + z.norm_squared();
         for i in 0..k {
             full[(0, i + 1)] = -mx[i];
             full[(i + 1, 0)] = -mx[i];
