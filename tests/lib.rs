@@ -13,4 +13,5 @@ mod common;
 
 mod regression;
 mod regression_nist;
+mod regression_stream;
 mod strategy;

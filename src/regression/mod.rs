@@ -33,9 +33,11 @@
 //! deficiency is an [`Error::RankDeficient`](crate::Error::RankDeficient) naming the
 //! dependent column and the columns it depends on.
 
+mod accumulator;
 mod fit;
 mod options;
 mod qr;
 
+pub use accumulator::{OlsAccumulator, OlsSummary};
 pub use fit::OlsFit;
 pub use options::{CovarianceType, Ols};
