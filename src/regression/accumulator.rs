@@ -147,7 +147,7 @@ impl OlsAccumulator {
             }
             stacked[(row, m - 1)] = y[i] - self.y_shift;
         }
-        self.r = upper_factor(stacked, m);
+        self.r = super::qr::upper_factor(stacked, m);
         self.n += b;
         Ok(())
     }
@@ -177,7 +177,7 @@ impl OlsAccumulator {
         let mut stacked = DMatrix::<f64>::zeros(2 * m, m);
         stacked.view_mut((0, 0), (m, m)).copy_from(&self.r);
         stacked.view_mut((m, 0), (m, m)).copy_from(&theirs);
-        self.r = upper_factor(stacked, m);
+        self.r = super::qr::upper_factor(stacked, m);
         self.n += other.n;
         Ok(())
     }
@@ -322,16 +322,6 @@ impl OlsAccumulator {
             tss,
         })
     }
-}
-
-/// The upper `m x m` triangle of the R factor of `a` (which has at least `m` rows).
-fn upper_factor(a: DMatrix<f64>, m: usize) -> DMatrix<f64> {
-    let r = a.qr().r();
-    let mut out = DMatrix::zeros(m, m);
-    let rows = r.nrows().min(m);
-    out.view_mut((0, 0), (rows, m))
-        .copy_from(&r.view((0, 0), (rows, m)));
-    out
 }
 
 /// The fit finished from an [`OlsAccumulator`]: every statistic that the R factor

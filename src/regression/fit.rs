@@ -41,6 +41,7 @@ pub struct OlsFit {
     leverage: DVector<f64>,
     rss: f64,
     tss: f64,
+    ess: f64,
     r_factor: DMatrix<f64>,
     x_mean: DVector<f64>,
     y_mean: f64,
@@ -59,22 +60,36 @@ impl OlsFit {
         let p = core.coef.len();
         let fitted = y - &core.residuals;
 
-        // Leverage h_i = x_i' (X'X)^-1 x_i, on centred rows plus 1/n with an intercept.
-        let mut leverage = DVector::zeros(n);
-        let (m, off) = if options.get_intercept() {
-            (
-                core.xtx_inv.view((1, 1), (k, k)).into_owned(),
-                1.0 / n as f64,
-            )
+        // Leverage h_i = 1/n + ||xc_i' W||² (W = D^-1 R^-1), by blocks of rows with a GEMM.
+        const BLOCK: usize = 4096;
+        let base = if options.get_intercept() {
+            1.0 / n as f64
         } else {
-            (core.xtx_inv.clone(), 0.0)
+            0.0
         };
-        let mut row = DVector::zeros(k);
-        for i in 0..n {
+        let mut leverage = DVector::from_element(n, base);
+        let mut start = 0;
+        while start < n && k > 0 {
+            let len = (n - start).min(BLOCK);
+            let mut xc = DMatrix::<f64>::zeros(len, k);
             for j in 0..k {
-                row[j] = x[(i, j)] - core.x_mean[j];
+                let mj = core.x_mean[j];
+                let src = x.column(j);
+                for (i, dst) in xc.column_mut(j).iter_mut().enumerate() {
+                    *dst = src[start + i] - mj;
+                }
             }
-            leverage[i] = off + row.dot(&(&m * &row));
+            let proj = &xc * &core.lev_map;
+            for j in 0..k {
+                for (h, v) in leverage
+                    .rows_mut(start, len)
+                    .iter_mut()
+                    .zip(proj.column(j).iter())
+                {
+                    *h += v * v;
+                }
+            }
+            start += len;
         }
 
         let df_resid = (n - p) as f64;
@@ -82,29 +97,38 @@ impl OlsFit {
         let cov_params = match options.get_covariance() {
             CovarianceType::Classical => &core.xtx_inv * s2,
             hc => {
-                // (X'X)^-1 X' diag(w) X (X'X)^-1 with w from the residuals and leverages.
+                // (X'X)^-1 X' diag(w) X (X'X)^-1: the meat as Z'Z with Z = diag(sqrt w) X,
+                // accumulated by blocks of rows.
                 let mut meat = DMatrix::<f64>::zeros(p, p);
-                let mut xi = DVector::zeros(p);
-                for i in 0..n {
-                    let e2 = core.residuals[i] * core.residuals[i];
-                    let h = leverage[i];
-                    let w = match hc {
-                        CovarianceType::HC2 => e2 / (1.0 - h),
-                        CovarianceType::HC3 => e2 / ((1.0 - h) * (1.0 - h)),
-                        _ => e2,
-                    };
-                    let mut c = 0;
-                    if options.get_intercept() {
-                        xi[0] = 1.0;
-                        c = 1;
+                let off = usize::from(options.get_intercept());
+                let mut start = 0;
+                while start < n {
+                    let len = (n - start).min(BLOCK);
+                    let mut sw = DVector::<f64>::zeros(len);
+                    for (i, w) in sw.iter_mut().enumerate() {
+                        let row = start + i;
+                        let e2 = core.residuals[row] * core.residuals[row];
+                        let h = leverage[row];
+                        *w = match hc {
+                            CovarianceType::HC2 => e2 / (1.0 - h),
+                            CovarianceType::HC3 => e2 / ((1.0 - h) * (1.0 - h)),
+                            _ => e2,
+                        }
+                        .sqrt();
+                    }
+                    let mut z = DMatrix::<f64>::zeros(len, p);
+                    if off == 1 {
+                        z.column_mut(0).copy_from(&sw);
                     }
                     for j in 0..k {
-                        xi[c + j] = x[(i, j)];
+                        let src = x.column(j);
+                        for (i, dst) in z.column_mut(off + j).iter_mut().enumerate() {
+                            *dst = sw[i] * src[start + i];
+                        }
                     }
-                    meat.syger(w, &xi, &xi, 1.0);
+                    meat.gemm_tr(1.0, &z, &z, 1.0);
+                    start += len;
                 }
-                // syger fills the lower triangle only.
-                meat.fill_upper_triangle_with_lower_triangle();
                 let mut v = &core.xtx_inv * meat * &core.xtx_inv;
                 if hc == CovarianceType::HC1 {
                     v *= n as f64 / df_resid;
@@ -132,6 +156,7 @@ impl OlsFit {
             leverage,
             rss: core.rss,
             tss: core.tss,
+            ess: core.ess,
             r_factor: core.r,
             x_mean: core.x_mean,
             y_mean: core.y_mean,
@@ -218,14 +243,22 @@ impl OlsFit {
         self.tss
     }
 
-    /// Explained (regression) sum of squares, `TSS - RSS`.
+    /// Explained (regression) sum of squares: `TSS - RSS`, or on ill-conditioned designs the
+    /// sum of squared fitted values about the mean, formed directly.
     pub fn ess(&self) -> f64 {
-        self.tss - self.rss
+        self.ess
     }
 
     /// R² = 1 - RSS/TSS; uncentred (TSS about zero) without an intercept, as R and NIST do.
+    ///
+    /// Computed as `1 - RSS/TSS` when the residual part is the smaller, else as `ESS/TSS`,
+    /// so that neither a near-perfect nor a near-useless fit loses digits to cancellation.
     pub fn r_squared(&self) -> f64 {
-        1.0 - self.rss / self.tss
+        if self.rss <= self.ess {
+            1.0 - self.rss / self.tss
+        } else {
+            self.ess / self.tss
+        }
     }
 
     /// Adjusted R² = 1 - (1 - R²)(n - i)/(n - p), with i = 1 with an intercept, 0 without.

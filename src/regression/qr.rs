@@ -18,16 +18,85 @@ pub(crate) struct Core {
     pub(crate) rss: f64,
     /// Total sum of squares: about the mean with an intercept, about zero without.
     pub(crate) tss: f64,
+    /// Regression sum of squares: `tss - rss`, or on ill-conditioned designs the sum of
+    /// squared fitted values (about the mean) formed directly in double-double.
+    pub(crate) ess: f64,
     /// Upper-triangular R of the centred (with intercept) and column-scaled `[X | y]`,
     /// `(k + 1) x (k + 1)`.
     pub(crate) r: DMatrix<f64>,
     /// Column means of `x` and the mean of `y` (zeros without intercept).
     pub(crate) x_mean: DVector<f64>,
     pub(crate) y_mean: f64,
+    /// `W = D^-1 R_xx^-1` (k x k), so that `(Xc'Xc)^-1 = W W'` and the leverage of a
+    /// centred row is `||xc' W||²` (+ 1/n with an intercept).
+    pub(crate) lev_map: DMatrix<f64>,
 }
 
-/// Ratio `max|R_ii| / min|R_ii|` above which the solution is refined.
-const REFINE_CONDITION: f64 = 1e6;
+/// Ratio `max|R_ii| / min|R_ii|` above which the coefficients are refined.
+const REFINE_CONDITION: f64 = 100.0;
+
+/// Problems of up to this many cells (n·k) always have their coefficients refined.
+const REFINE_ALWAYS_CELLS: usize = 1 << 20;
+
+/// Ratio `max|R_ii| / min|R_ii|` above which `(X'X)^-1` is refined too.
+const COV_REFINE_CONDITION: f64 = 1e6;
+
+/// Maximum refinement steps for the coefficients.
+const REFINE_STEPS: usize = 3;
+
+/// `yc - Xc b` for every row, each accumulated in double-double.
+fn centred_residual(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    x_mean: &DVector<f64>,
+    y_mean: f64,
+    b: &DVector<f64>,
+) -> Vec<f64> {
+    (0..x.nrows())
+        .map(|i| {
+            let mut acc = DoubleDouble::from_diff(y[i], y_mean);
+            for j in 0..x.ncols() {
+                acc.sub_product_of_diff(x[(i, j)], x_mean[j], b[j]);
+            }
+            acc.value()
+        })
+        .collect()
+}
+
+/// `Xc' v`, each entry accumulated in double-double.
+fn centred_transpose_times(x: &DMatrix<f64>, x_mean: &DVector<f64>, v: &[f64]) -> DVector<f64> {
+    DVector::from_iterator(
+        x.ncols(),
+        (0..x.ncols()).map(|j| {
+            let mut acc = DoubleDouble { hi: 0.0, lo: 0.0 };
+            for (i, &vi) in v.iter().enumerate() {
+                acc.sub_product_of_diff(x[(i, j)], x_mean[j], -vi);
+            }
+            acc.value()
+        }),
+    )
+}
+
+/// Two refinement steps of `s` towards the solution of `Xc'Xc s = rhs`.
+fn refine_solution(
+    x: &DMatrix<f64>,
+    x_mean: &DVector<f64>,
+    s: &mut DVector<f64>,
+    rhs: &DVector<f64>,
+    correct: &impl Fn(&DVector<f64>) -> DVector<f64>,
+) {
+    for _ in 0..2 {
+        let zero = DVector::zeros(x.nrows());
+        // Xc s (as the residual of y = 0, negated), then Xc'Xc s.
+        let xs: Vec<f64> = centred_residual(x, &zero, x_mean, 0.0, s)
+            .iter()
+            .map(|v| -v)
+            .collect();
+        let xtxs = centred_transpose_times(x, x_mean, &xs);
+        let u = correct(&(rhs - xtxs));
+        *s += u;
+    }
+}
 
 /// A double-double accumulator (Dekker 1971; Ogita, Rump & Oishi 2005) for residuals.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +135,48 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, e)
 }
 
+/// Rows from which the QR is split over two threads.
+const PARALLEL_ROWS: usize = 1 << 16;
+
+/// Rows per block of the blocked Householder QR (a block of 11 columns fits in L2).
+const QR_BLOCK_ROWS: usize = 2048;
+
+/// The upper `m x m` triangle of the R factor of `a` (which has at least `m` rows).
+pub(crate) fn upper_factor(a: DMatrix<f64>, m: usize) -> DMatrix<f64> {
+    let r = a.qr().r();
+    let mut out = DMatrix::zeros(m, m);
+    let rows = r.nrows().min(m);
+    out.view_mut((0, 0), (rows, m))
+        .copy_from(&r.view((0, 0), (rows, m)));
+    out
+}
+
+/// Euclidean norms of `v - c` and of `v` in one pass; a second, scaled pass only when the
+/// plain sum of squares overflows (entries beyond about 1e154).
+fn centred_and_raw_norm(v: &[f64], c: f64) -> (f64, f64) {
+    let (mut sc, mut sr) = (0.0f64, 0.0f64);
+    for &x in v {
+        let d = x - c;
+        sc += d * d;
+        sr += x * x;
+    }
+    if sc.is_finite() && sr.is_finite() {
+        return (sc.sqrt(), sr.sqrt());
+    }
+    let scaled = |c: f64| {
+        let big = v.iter().fold(0.0f64, |a, &x| a.max((x - c).abs()));
+        if big == 0.0 || !big.is_finite() {
+            return big;
+        }
+        big * v
+            .iter()
+            .map(|&x| ((x - c) / big).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    };
+    (scaled(c), scaled(0.0))
+}
+
 /// Two-pass mean: the plain mean, corrected by the mean of the deviations from it.
 pub(crate) fn accurate_mean(v: impl Iterator<Item = f64> + Clone) -> f64 {
     let (mut s, mut n) = (0.0, 0usize);
@@ -99,56 +210,98 @@ pub(crate) fn solve(
         y_mean = accurate_mean(y.iter().copied());
     }
 
-    // Augmented, centred matrix A = [Xc | yc].
-    let mut a = DMatrix::<f64>::zeros(n, k + 1);
-    for j in 0..k {
-        let m = x_mean[j];
-        for (dst, &src) in a.column_mut(j).iter_mut().zip(x.column(j).iter()) {
-            *dst = src - m;
-        }
-    }
-    for (dst, &src) in a.column_mut(k).iter_mut().zip(y.iter()) {
-        *dst = src - y_mean;
-    }
-
-    // A column that is (numerically) constant duplicates the intercept; a zero column
-    // without intercept is dependent on nothing at all.
+    // Column norms of the centred data, overflow-safe (scaled by the largest entry).
     let eps = f64::EPSILON;
     let rel_tol = rank_tolerance.unwrap_or((n.max(k + 1)) as f64 * eps);
     let mut scale = DVector::<f64>::zeros(k + 1);
     for j in 0..=k {
-        let norm = a.column(j).norm();
-        if j < k {
-            let raw = x.column(j).norm();
-            if norm <= rel_tol.max(n as f64 * eps) * raw || norm == 0.0 {
-                let mut columns = Vec::new();
-                if intercept {
-                    columns.push("(intercept)".to_string());
-                }
-                columns.push(names[j].clone());
-                return Err(Error::RankDeficient { columns });
+        let (norm, raw) = if j < k {
+            centred_and_raw_norm(x.column(j).as_slice(), x_mean[j])
+        } else {
+            centred_and_raw_norm(y.as_slice(), y_mean)
+        };
+        if j < k && (norm == 0.0 || norm <= rel_tol.max(n as f64 * eps) * raw) {
+            // A (numerically) constant column duplicates the intercept; a zero column
+            // without intercept is dependent on nothing at all.
+            let mut columns = Vec::new();
+            if intercept {
+                columns.push("(intercept)".to_string());
             }
+            columns.push(names[j].clone());
+            return Err(Error::RankDeficient { columns });
         }
-        scale[j] = if norm > 0.0 { norm } else { 1.0 };
+        if j == k && (norm == 0.0 || (intercept && norm <= n as f64 * eps * raw)) {
+            return Err(Error::input(
+                "y",
+                "the response is constant (zero without intercept): R², t and F are undefined",
+            ));
+        }
+        scale[j] = norm;
     }
-    let tss = if intercept {
-        a.column(k).norm_squared()
-    } else {
-        y.norm_squared()
+    let tss = {
+        let s = scale[k];
+        s * s
     };
-    if tss == 0.0 || (intercept && a.column(k).norm() <= n as f64 * eps * y.norm()) {
-        return Err(Error::input(
-            "y",
-            "the response is constant (zero without intercept): R², t and F are undefined",
-        ));
-    }
-    for j in 0..=k {
-        let s = scale[j];
-        a.column_mut(j).iter_mut().for_each(|v| *v /= s);
-    }
 
-    let r_full = a.qr().r();
-    let r = r_full.view((0, 0), (k + 1, k + 1)).into_owned();
+    // Householder QR of the centred, scaled [Xc | yc], by blocks of rows that stay in
+    // cache: each block is factored stacked under the running R (TSQR).
+    let m = k + 1;
+    let factor_rows = |from: usize, to: usize| -> DMatrix<f64> {
+        let mut r = DMatrix::<f64>::zeros(m, m);
+        let mut start = from;
+        while start < to {
+            let len = (to - start).min(QR_BLOCK_ROWS);
+            // The first block is factored alone; later ones under the running R.
+            let top = if start == from { 0 } else { m };
+            let mut stacked = DMatrix::<f64>::zeros(top + len, m);
+            if top > 0 {
+                stacked.view_mut((0, 0), (m, m)).copy_from(&r);
+            }
+            for j in 0..k {
+                let (mj, sj) = (x_mean[j], scale[j]);
+                let src = &x.as_slice()[j * n + start..j * n + start + len];
+                for (dst, &v) in stacked.column_mut(j).as_mut_slice()[top..]
+                    .iter_mut()
+                    .zip(src)
+                {
+                    *dst = (v - mj) / sj;
+                }
+            }
+            let sy = scale[k];
+            let src = &y.as_slice()[start..start + len];
+            for (dst, &v) in stacked.column_mut(k).as_mut_slice()[top..]
+                .iter_mut()
+                .zip(src)
+            {
+                *dst = (v - y_mean) / sy;
+            }
+            r = upper_factor(stacked, m);
+            start += len;
+        }
+        r
+    };
+    // Large problems are factored in two halves on two threads and merged (TSQR); the
+    // split is fixed, so the result does not depend on the machine.
+    let r = if n >= PARALLEL_ROWS {
+        let half = n / 2;
+        let (top, bottom) = std::thread::scope(|s| {
+            let h = s.spawn(|| factor_rows(half, n));
+            let top = factor_rows(0, half);
+            (top, h.join())
+        });
+        match bottom {
+            Ok(bottom) => {
+                let mut stacked = DMatrix::<f64>::zeros(2 * m, m);
+                stacked.view_mut((0, 0), (m, m)).copy_from(&top);
+                stacked.view_mut((m, 0), (m, m)).copy_from(&bottom);
+                upper_factor(stacked, m)
+            }
+            // A worker cannot panic on validated input; fall back to one thread if it did.
+            Err(_) => factor_rows(0, n),
+        }
+    } else {
+        factor_rows(0, n)
+    };
 
     // Rank test on the x part of R.
     let max_diag = (0..k).map(|i| r[(i, i)].abs()).fold(0.0, f64::max);
@@ -191,76 +344,133 @@ pub(crate) fn solve(
     let dy = scale[k];
     let mut b = DVector::from_iterator(k, (0..k).map(|j| bs[j] * dy / scale[j]));
 
-    // On ill-conditioned designs, one step of iterative refinement by the corrected
-    // semi-normal equations (Björck 1987) with the residual r = yc - Xc b accumulated in
-    // double-double arithmetic: R'R u = Xs' r, b += D^-1 u. It recovers digits lost to
-    // rounding in Q'y; well-conditioned designs skip it (it would change nothing).
-    let min_diag = (0..k)
-        .map(|i| r[(i, i)].abs())
-        .fold(f64::INFINITY, f64::min);
-    if k > 0 && max_diag > REFINE_CONDITION * min_diag {
-        let mut g = DVector::<f64>::zeros(k);
-        for i in 0..n {
-            let mut acc = DoubleDouble::from_diff(y[i], y_mean);
-            for j in 0..k {
-                acc.sub_product_of_diff(x[(i, j)], x_mean[j], b[j]);
-            }
-            let res = acc.value();
-            for j in 0..k {
-                g[j] += (x[(i, j)] - x_mean[j]) / scale[j] * res;
-            }
-        }
-        if let Some(w) = rxx.tr_solve_upper_triangular(&g)
-            && let Some(u) = rxx.solve_upper_triangular(&w)
-        {
-            for j in 0..k {
-                b[j] += u[j] / scale[j];
-            }
-        }
-    }
-
-    // (Xc'Xc)^-1 = D^-1 R^-1 R^-T D^-1.
-    let mut m = DMatrix::<f64>::zeros(k, k);
+    // (Xc'Xc)^-1 = W W' with W = D^-1 R^-1.
+    let singular = || Error::Singular {
+        what: "R factor".into(),
+        reason: "zero on the diagonal".into(),
+    };
+    let mut lev_map = DMatrix::<f64>::zeros(k, k);
     if k > 0 {
         let rinv = rxx
             .solve_upper_triangular(&DMatrix::identity(k, k))
-            .ok_or_else(|| Error::Singular {
-                what: "R factor".into(),
-                reason: "zero on the diagonal".into(),
-            })?;
-        let g = &rinv * rinv.transpose();
+            .ok_or_else(singular)?;
         for i in 0..k {
             for j in 0..k {
-                m[(i, j)] = g[(i, j)] / (scale[i] * scale[j]);
+                lev_map[(i, j)] = rinv[(i, j)] / scale[i];
             }
         }
     }
+    let mut m = &lev_map * lev_map.transpose();
 
-    // Residuals from the centred data (fewer leading digits than the raw data).
-    let mut residuals = DVector::<f64>::zeros(n);
-    for i in 0..n {
-        let mut fit = 0.0;
-        for j in 0..k {
-            fit += (x[(i, j)] - x_mean[j]) * b[j];
+    // Iterative refinement by the corrected semi-normal equations (Björck 1967, 1987):
+    // residuals of the normal equations are formed in double-double arithmetic over the
+    // centred rows and corrected through W W'. The coefficients (and the intercept,
+    // residuals and ESS, in double-double) are refined for problems of up to
+    // REFINE_ALWAYS_CELLS cells or with |R_jj| spread over more than REFINE_CONDITION;
+    // the columns of (Xc'Xc)^-1 (hence the SEs) when the spread exceeds COV_REFINE_CONDITION.
+    // Large, well-conditioned problems skip it: it would not change their digits.
+    let min_diag = (0..k)
+        .map(|i| r[(i, i)].abs())
+        .fold(f64::INFINITY, f64::min);
+    let spread = if min_diag > 0.0 {
+        max_diag / min_diag
+    } else {
+        f64::INFINITY
+    };
+    let ill = k > 0 && (n * k <= REFINE_ALWAYS_CELLS || spread > REFINE_CONDITION);
+    let correct = |g: &DVector<f64>| &lev_map * (lev_map.transpose() * g);
+    if ill {
+        for _ in 0..REFINE_STEPS {
+            // g = Xc' (yc - Xc b), exactly rounded.
+            let res = centred_residual(x, y, &x_mean, y_mean, &b);
+            let g = centred_transpose_times(x, &x_mean, &res);
+            let u = correct(&g);
+            b += &u;
+            if u.amax() <= 4.0 * f64::EPSILON * b.amax() {
+                break;
+            }
         }
-        residuals[i] = (y[i] - y_mean) - fit;
     }
+    if k > 0 && spread > COV_REFINE_CONDITION {
+        // Columns of (Xc'Xc)^-1: s_j += W W' (e_j - Xc'Xc s_j).
+        let mut refined = m.clone();
+        for j in 0..k {
+            let mut sj = m.column(j).into_owned();
+            let mut e = DVector::zeros(k);
+            e[j] = 1.0;
+            refine_solution(x, &x_mean, &mut sj, &e, &correct);
+            refined.set_column(j, &sj);
+        }
+        m = (&refined + refined.transpose()) * 0.5;
+    }
+
+    // Residuals from the centred data (fewer leading digits than the raw data): column by
+    // column so that x is read contiguously, or in double-double on ill-conditioned
+    // designs, where the terms cancel heavily.
+    let residuals = if ill {
+        DVector::from_vec(centred_residual(x, y, &x_mean, y_mean, &b))
+    } else {
+        let mut res = DVector::from_iterator(n, y.iter().map(|v| v - y_mean));
+        for j in 0..k {
+            let (mj, bj) = (x_mean[j], b[j]);
+            for (r, &xv) in res.iter_mut().zip(x.column(j).iter()) {
+                *r -= (xv - mj) * bj;
+            }
+        }
+        res
+    };
     let rss = residuals.norm_squared();
+    let ess = if ill {
+        // Fitted values about the mean, Xc b, as the residual of a zero response.
+        let zero = DVector::zeros(n);
+        centred_residual(x, &zero, &x_mean, 0.0, &b)
+            .iter()
+            .map(|v| v * v)
+            .sum()
+    } else {
+        tss - rss
+    };
 
     let (coef, xtx_inv) = if intercept {
         let p = k + 1;
         let mut coef = DVector::zeros(p);
-        coef[0] = y_mean - x_mean.dot(&b);
+        // a = mean(y - X b): with refined b, the mean of the exact residuals (double-double)
+        // avoids the cancellation in ȳ - x̄'b when the intercept is small against ȳ.
+        coef[0] = if ill {
+            let mut acc = DoubleDouble { hi: 0.0, lo: 0.0 };
+            for i in 0..n {
+                let mut row = DoubleDouble::from_diff(y[i], 0.0);
+                for j in 0..k {
+                    row.sub_product_of_diff(x[(i, j)], 0.0, b[j]);
+                }
+                let (s, e) = two_sum(acc.hi, row.hi);
+                acc.hi = s;
+                acc.lo += e + row.lo;
+            }
+            acc.value() / n as f64
+        } else {
+            y_mean - x_mean.dot(&b)
+        };
         coef.rows_mut(1, k).copy_from(&b);
-        // Var(a)/s² = 1/n + x̄'(Xc'Xc)^-1 x̄ = 1/n + ||z||² with R'z = D^-1 x̄: a sum of
-        // squares, free of the cancellation in the quadratic form.
-        let xs = DVector::from_iterator(k, (0..k).map(|j| x_mean[j] / scale[j]));
-        let z = rxx
-            .tr_solve_upper_triangular(&xs)
-            .unwrap_or_else(|| DVector::zeros(k));
-        let mx = &m * &x_mean;
+        // Var(a)/s² = 1/n + x̄'(Xc'Xc)^-1 x̄. Well-conditioned: 1/n + ||z||² with
+        // R'z = D^-1 x̄, a sum of squares free of cancellation; ill-conditioned: the refined
+        // solution s of Xc'Xc s = x̄ and a double-double dot product.
+        let mut mx = &m * &x_mean;
+        let quad = if k > 0 && spread > COV_REFINE_CONDITION {
+            refine_solution(x, &x_mean, &mut mx, &x_mean, &correct);
+            let mut acc = DoubleDouble { hi: 0.0, lo: 0.0 };
+            for j in 0..k {
+                acc.sub_product_of_diff(x_mean[j], 0.0, -mx[j]);
+            }
+            acc.value()
+        } else {
+            let xs = DVector::from_iterator(k, (0..k).map(|j| x_mean[j] / scale[j]));
+            rxx.tr_solve_upper_triangular(&xs)
+                .map(|z| z.norm_squared())
+                .ok_or_else(singular)?
+        };
         let mut full = DMatrix::zeros(p, p);
-        full[(0, 0)] = 1.0 / n as f64 + z.norm_squared();
+        full[(0, 0)] = 1.0 / n as f64 + quad;
         for i in 0..k {
             full[(0, i + 1)] = -mx[i];
             full[(i + 1, 0)] = -mx[i];
@@ -279,9 +489,11 @@ pub(crate) fn solve(
         residuals,
         rss,
         tss,
+        ess,
         r,
         x_mean,
         y_mean,
+        lev_map,
     })
 }
 
