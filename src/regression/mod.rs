@@ -33,11 +33,19 @@
 //! deficiency is an [`Error::RankDeficient`](crate::Error::RankDeficient) naming the
 //! dependent column and the columns it depends on.
 
+mod collinearity;
+mod diagnostics;
 mod fit;
 mod importance;
 mod options;
+mod prediction;
 mod qr;
+mod summary;
 
+pub use collinearity::CollinearityDiagnostics;
+pub use diagnostics::{CaseDiagnostics, CasewiseRow, ResidualStatisticsRow};
 pub use fit::OlsFit;
 pub use importance::{ImportanceMethod, MAX_LMG_PREDICTORS, RelativeImportance};
 pub use options::{CovarianceType, Ols};
+pub use prediction::Prediction;
+pub use summary::RSquaredChange;
