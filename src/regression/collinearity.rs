@@ -139,7 +139,10 @@ impl fmt::Display for CollinearityDiagnostics {
             .max()
             .unwrap_or(0)
             .max(10);
-        writeln!(f, "Collinearity Diagnostics")?;
+        writeln!(
+            f,
+            "Collinearity Diagnostics (variance proportions by parameter)"
+        )?;
         write!(
             f,
             "{:>9}  {:>10}  {:>9}",

@@ -87,7 +87,7 @@ impl OlsFit {
         let p = self.n_params() as f64;
         let df = self.df_residual() as f64;
         let s2 = self.rss() / df;
-        if !(s2 > 0.0) {
+        if s2.is_nan() || s2 <= 0.0 {
             return Err(Error::Singular {
                 what: "residual variance".into(),
                 reason: "the fit is exact, so standardised residuals do not exist".into(),

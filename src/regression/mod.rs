@@ -40,6 +40,8 @@ mod importance;
 mod options;
 mod prediction;
 mod qr;
+mod report;
+mod selection;
 mod summary;
 
 pub use collinearity::CollinearityDiagnostics;
@@ -48,4 +50,6 @@ pub use fit::OlsFit;
 pub use importance::{ImportanceMethod, MAX_LMG_PREDICTORS, RelativeImportance};
 pub use options::{CovarianceType, Ols};
 pub use prediction::Prediction;
+pub use report::{AnovaRow, AnovaTable, CoefficientRow, ModelSummary, OlsReport};
+pub use selection::{Selection, SelectionCriterion, SelectionMethod, SelectionPath, SelectionStep};
 pub use summary::RSquaredChange;

@@ -291,8 +291,17 @@ impl fmt::Display for RSquaredChange {
             fmt_opt(self.f_change, 3),
             self.df1,
             self.df2,
-            fmt_opt(self.p_value, 3)
+            fmt_p(self.p_value)
         )
+    }
+}
+
+/// p values as SPSS prints them: three decimals, `<.001` below.
+pub(crate) fn fmt_p(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "<.001".to_string(),
+        Some(p) => format!("{p:.3}"),
+        None => "-".to_string(),
     }
 }
 
