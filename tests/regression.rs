@@ -2,7 +2,9 @@
 
 use approx::assert_relative_eq;
 use crm_analytics::Error;
-use crm_analytics::regression::{CovarianceType, Ols};
+use crm_analytics::regression::{
+    CovarianceType, Ols, RelativeImportance, Selection, SelectionMethod,
+};
 use nalgebra::{DMatrix, DVector};
 
 use crate::common::{EXACT, TIGHT};
@@ -182,5 +184,287 @@ fn mobi_matches_statsmodels() {
     check(
         hc3.std_errors().as_slice(),
         &by_name(&r["hc3_std_errors"], &params),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Body fat (Kutner, Nachtsheim, Neter & Li, Applied Linear Statistical Models, 5th ed.,
+// Table 7.1; n = 20): bodyfat on triceps, thigh, midarm, a classic of near-collinearity.
+// Reference: SYSTAT 7 output (MGLH, print=long) published in the UNC SOCI 709 notes,
+// "Advanced collinearity diagnostics for body fat example",
+// http://nielsen.sites.oasis.unc.edu/soci709/m11/m11009.html. Its "unit scaled X'X" is
+// the scaled, uncentred cross-product matrix with the constant that SPSS also uses.
+// ---------------------------------------------------------------------------------------
+
+const BODYFAT: [[f64; 4]; 20] = [
+    [19.5, 43.1, 29.1, 11.9],
+    [24.7, 49.8, 28.2, 22.8],
+    [30.7, 51.9, 37.0, 18.7],
+    [29.8, 54.3, 31.1, 20.1],
+    [19.1, 42.2, 30.9, 12.9],
+    [25.6, 53.9, 23.7, 21.7],
+    [31.4, 58.5, 27.6, 27.1],
+    [27.9, 52.1, 30.6, 25.4],
+    [22.1, 49.9, 23.2, 21.3],
+    [25.5, 53.5, 24.8, 19.3],
+    [31.1, 56.6, 30.0, 25.4],
+    [30.4, 56.7, 28.3, 27.2],
+    [18.7, 46.5, 23.0, 11.7],
+    [19.7, 44.2, 28.6, 17.8],
+    [14.6, 42.7, 21.3, 12.8],
+    [29.5, 54.4, 30.1, 23.9],
+    [27.7, 55.3, 25.7, 22.6],
+    [30.2, 58.6, 24.6, 25.4],
+    [22.7, 48.2, 27.1, 14.8],
+    [25.2, 51.0, 27.5, 21.1],
+];
+const BODYFAT_NAMES: [&str; 3] = ["triceps", "thigh", "midarm"];
+
+fn bodyfat() -> (DMatrix<f64>, DVector<f64>) {
+    let x = DMatrix::from_fn(20, 3, |i, j| BODYFAT[i][j]);
+    let y = DVector::from_fn(20, |i, _| BODYFAT[i][3]);
+    (x, y)
+}
+
+/// Published to 6 decimals: agreement to half a unit in the last place.
+fn six_dp(got: f64, want: f64) {
+    assert!(
+        (got - want).abs() <= 5.000_001e-7 * want.abs().max(1.0),
+        "got {got}, published {want}"
+    );
+}
+
+#[test]
+fn bodyfat_coefficients_and_anova_match_systat() {
+    let (x, y) = bodyfat();
+    let fit = Ols::new().fit_named(&x, &y, &BODYFAT_NAMES).unwrap();
+    let report = fit.report();
+    for (got, want) in fit
+        .coefficients()
+        .iter()
+        .zip([117.084695, 4.334092, -2.856848, -2.186060])
+    {
+        six_dp(*got, want);
+    }
+    for (got, want) in fit
+        .std_errors()
+        .iter()
+        .zip([99.782403, 3.015511, 2.582015, 1.595499])
+    {
+        six_dp(*got, want);
+    }
+    for (got, want) in fit
+        .standardized_coefficients()
+        .iter()
+        .zip([4.263705, -2.928701, -1.561417])
+    {
+        six_dp(*got, want);
+    }
+    for (got, want) in fit.tolerance().iter().zip([0.001411, 0.001772, 0.009560]) {
+        six_dp(*got, want);
+    }
+    six_dp(fit.multiple_r(), 0.895186);
+    six_dp(fit.r_squared(), 0.801359);
+    six_dp(fit.adj_r_squared(), 0.764113);
+    six_dp(fit.residual_std_error(), 2.479981);
+    six_dp(report.anova.regression.sum_of_squares, 396.984612);
+    six_dp(report.anova.residual.sum_of_squares, 98.404888);
+    six_dp(report.anova.regression.mean_square.unwrap(), 132.328204);
+    six_dp(report.anova.residual.mean_square.unwrap(), 6.150306);
+    six_dp(report.anova.f.unwrap(), 21.515712);
+    six_dp(report.anova.p_value.unwrap(), 0.000007);
+    assert_eq!(
+        (report.anova.regression.df, report.anova.residual.df),
+        (3, 16)
+    );
+    // 95% intervals (published: CONSTANT -94.444551 .. 328.613941, THIGH -8.330476 .. 2.616780).
+    let ci = fit.conf_int(0.95).unwrap();
+    six_dp(ci[0].0, -94.444551);
+    six_dp(ci[0].1, 328.613941);
+    six_dp(ci[2].0, -8.330476);
+    six_dp(ci[2].1, 2.616780);
+    // Two-tailed p values, published to 5 decimals: 0.25781, 0.16991, 0.28489, 0.18956.
+    for (got, want) in fit
+        .p_values()
+        .iter()
+        .zip([0.25781, 0.16991, 0.28489, 0.18956])
+    {
+        assert!((got - want).abs() <= 5e-6, "p {got} vs {want}");
+    }
+}
+
+#[test]
+fn bodyfat_collinearity_diagnostics_match_systat() {
+    let (x, y) = bodyfat();
+    let cd = Ols::new()
+        .fit_named(&x, &y, &BODYFAT_NAMES)
+        .unwrap()
+        .collinearity_diagnostics()
+        .unwrap();
+    assert_eq!(cd.parameters, ["(Constant)", "triceps", "thigh", "midarm"]);
+    for (got, want) in cd
+        .eigenvalues
+        .iter()
+        .zip([3.967957, 0.020523, 0.011512, 0.000009])
+    {
+        assert!((got - want).abs() <= 5e-7, "eigenvalue {got} vs {want}");
+    }
+    for (got, want) in cd
+        .condition_indices
+        .iter()
+        .zip([1.0, 13.904816, 18.565705, 677.372065])
+    {
+        six_dp(*got, want);
+    }
+    // Published variance proportions, rows = parameters, columns = dimensions 1..4.
+    let published = [
+        [0.000002, 0.000372, 0.000599, 0.999027],
+        [0.000003, 0.001319, 0.000219, 0.998459],
+        [0.000001, 0.000033, 0.000326, 0.999641],
+        [0.000010, 0.001389, 0.006934, 0.991668],
+    ];
+    for (j, row) in published.iter().enumerate() {
+        for (m, want) in row.iter().enumerate() {
+            let got = cd.variance_proportions[m][j];
+            assert!((got - want).abs() <= 5e-7, "π[{m}][{j}] = {got} vs {want}");
+        }
+    }
+}
+
+#[test]
+fn bodyfat_selection_follows_published_partial_tests() {
+    let (x, y) = bodyfat();
+    // Backward from the full model (PIN 0.05, POUT 0.10): every p in the full model exceeds
+    // 0.10 and the largest is thigh's (SYSTAT: t = -1.10644, p = 0.28489), so thigh leaves
+    // first with F to remove = t² = 1.224209.
+    let back = Selection::new()
+        .method(SelectionMethod::Backward)
+        .run(&x, &y, &BODYFAT_NAMES)
+        .unwrap();
+    assert_eq!(back.steps[0].entered.len(), 3);
+    assert_eq!(back.steps[1].removed, ["thigh"]);
+    let f = back.steps[1].f_statistic.unwrap();
+    assert!((f - 1.10644f64.powi(2)).abs() < 1e-4, "F to remove {f}");
+    assert!((back.steps[1].p_value.unwrap() - 0.28489).abs() < 5e-6);
+
+    // Forward: thigh has the largest simple R² (Kutner Table 7.2: SSR(X2) = 381.97 of
+    // SSTO = 495.39, SSE(X2) = 113.42 on 18 df), so it enters first with
+    // F = 381.97 / (113.42 / 18) = 60.62. Given thigh, triceps adds SSR(X1|X2) = 3.47
+    // with SSE(X1,X2) = 109.95 on 17 df: F = 0.54, p ≈ 0.47 > PIN, so it does not enter.
+    let fwd = Selection::new()
+        .method(SelectionMethod::Forward)
+        .run(&x, &y, &BODYFAT_NAMES)
+        .unwrap();
+    assert_eq!(fwd.steps[0].entered, ["thigh"]);
+    assert_relative_eq!(
+        fwd.steps[0].f_statistic.unwrap(),
+        381.97 / (113.42 / 18.0),
+        max_relative = 2e-4
+    );
+    assert!(!fwd.final_variables().contains(&"triceps".to_string()));
+    // Stepwise with the same data never ends with a predictor whose p exceeds POUT.
+    let sw = Selection::new()
+        .method(SelectionMethod::Stepwise)
+        .run(&x, &y, &BODYFAT_NAMES)
+        .unwrap();
+    let last = sw.final_fit().unwrap();
+    assert!(last.p_values().iter().skip(1).all(|p| *p <= 0.10));
+}
+
+// ---------------------------------------------------------------------------------------
+// Relative importance
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn johnson_weights_two_predictors_by_hand() {
+    // With two predictors of correlation r, R_xx = [[1, r], [r, 1]] has eigenvalues 1 ± r
+    // and eigenvectors (1, ±1)/√2, so Λ* = R_xx^½ = [[a, b], [b, a]] with
+    // a = (√(1+r) + √(1-r))/2, b = (√(1+r) - √(1-r))/2. β = Λ*^-1 r_xy and
+    // ε_1 = a² β_1² + b² β_2², ε_2 = b² β_1² + a² β_2² (Johnson 2000, eq. 4-6).
+    let (x, y) = bodyfat();
+    let x = x.columns(0, 2).into_owned();
+    let fit = Ols::new().fit(&x, &y).unwrap();
+    let c = fit.correlation_matrix();
+    let (r, r1, r2) = (c[(0, 1)], c[(0, 2)], c[(1, 2)]);
+    let (sp, sm) = ((1.0 + r).sqrt(), (1.0 - r).sqrt());
+    let (a, b) = ((sp + sm) / 2.0, (sp - sm) / 2.0);
+    let det = a * a - b * b;
+    let beta1 = (a * r1 - b * r2) / det;
+    let beta2 = (a * r2 - b * r1) / det;
+    let jw = RelativeImportance::johnson(&x, &y, &["triceps", "thigh"]).unwrap();
+    assert_relative_eq!(
+        jw.contributions()[0],
+        a * a * beta1 * beta1 + b * b * beta2 * beta2,
+        max_relative = 1e-10
+    );
+    assert_relative_eq!(
+        jw.contributions()[1],
+        b * b * beta1 * beta1 + a * a * beta2 * beta2,
+        max_relative = 1e-10
+    );
+    assert_relative_eq!(
+        jw.contributions().iter().sum::<f64>(),
+        fit.r_squared(),
+        max_relative = 1e-12
+    );
+}
+
+#[test]
+fn lmg_bodyfat_two_predictors_is_the_average_of_the_two_orders() {
+    // Kutner Table 7.2: SSTO = 495.39, SSR(X1) = 352.27, SSR(X2) = 381.97,
+    // SSR(X1, X2) = 385.44. Order (X1, X2) credits X1 with 352.27; order (X2, X1) with
+    // 385.44 - 381.97 = 3.47. LMG(X1) = (352.27 + 3.47)/2 / 495.39 = 0.359055;
+    // LMG(X2) = (381.97 + 33.17)/2 / 495.39 = 0.419003.
+    let (x, y) = bodyfat();
+    let imp =
+        RelativeImportance::lmg(&x.columns(0, 2).into_owned(), &y, &["triceps", "thigh"]).unwrap();
+    assert_relative_eq!(
+        imp.contributions()[0],
+        (352.27 + 3.47) / 2.0 / 495.39,
+        max_relative = 2e-4
+    );
+    assert_relative_eq!(
+        imp.contributions()[1],
+        (381.97 + 33.17) / 2.0 / 495.39,
+        max_relative = 2e-4
+    );
+}
+
+#[test]
+fn lmg_three_predictors_by_hand_from_subset_fits() {
+    // With three predictors the six orders give x1 the weights 1/3 (entering first),
+    // 1/6 + 1/6 (second, after x2 or after x3) and 1/3 (last):
+    // LMG_1 = R²(1)/3 + (R²(12) - R²(2))/6 + (R²(13) - R²(3))/6 + (R²(123) - R²(23))/3.
+    let (x, y) = bodyfat();
+    let r2 = |cols: &[usize]| {
+        Ols::new()
+            .fit(&x.select_columns(cols.iter()), &y)
+            .unwrap()
+            .r_squared()
+    };
+    let lmg1 = r2(&[0]) / 3.0
+        + (r2(&[0, 1]) - r2(&[1])) / 6.0
+        + (r2(&[0, 2]) - r2(&[2])) / 6.0
+        + (r2(&[0, 1, 2]) - r2(&[1, 2])) / 3.0;
+    let imp = RelativeImportance::lmg(&x, &y, &BODYFAT_NAMES).unwrap();
+    assert_relative_eq!(imp.contributions()[0], lmg1, max_relative = 1e-10);
+    assert_relative_eq!(
+        imp.contributions().iter().sum::<f64>(),
+        r2(&[0, 1, 2]),
+        max_relative = 1e-12
+    );
+    assert_eq!(imp.contribution_of("triceps"), Some(imp.contributions()[0]));
+}
+
+#[test]
+fn lmg_limit_error_is_pinned() {
+    let x = DMatrix::<f64>::zeros(40, 16);
+    let y = DVector::<f64>::zeros(40);
+    let names: Vec<String> = (0..16).map(|i| format!("v{i}")).collect();
+    let e = RelativeImportance::lmg(&x, &y, &names).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "exact LMG predictors: 16 exceeds the limit of 15; use Johnson's relative weights \
+         (RelativeImportance::johnson), which approximate LMG closely at O(k³) cost"
     );
 }
