@@ -468,3 +468,229 @@ fn lmg_limit_error_is_pinned() {
          (RelativeImportance::johnson), which approximate LMG closely at O(k³) cost"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Property tests
+// ---------------------------------------------------------------------------------------
+
+mod props {
+    use approx::assert_relative_eq;
+    use crm_analytics::regression::{
+        Ols, RSquaredChange, RelativeImportance, Selection, SelectionMethod,
+    };
+    use nalgebra::{DMatrix, DVector};
+    use proptest::prelude::*;
+
+    /// A well-conditioned design: n in 8..30, k in 1..4, entries in [-10, 10].
+    fn design() -> impl Strategy<Value = (DMatrix<f64>, Vec<f64>, DVector<f64>)> {
+        (8usize..30, 1usize..5).prop_flat_map(|(n, k)| {
+            (
+                proptest::collection::vec(-10.0f64..10.0, n * k)
+                    .prop_map(move |v| DMatrix::from_vec(n, k, v)),
+                proptest::collection::vec(-5.0f64..5.0, k + 1),
+                proptest::collection::vec(-1.0f64..1.0, n).prop_map(DVector::from_vec),
+            )
+        })
+    }
+
+    /// Any cell: ordinary values, exact duplicates, zeros, NaN and infinities.
+    fn wild_cell() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            6 => -1e3f64..1e3,
+            1 => Just(0.0),
+            1 => Just(1.0),
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(f64::NEG_INFINITY),
+            1 => Just(1e300),
+        ]
+    }
+
+    fn wild() -> impl Strategy<Value = (DMatrix<f64>, DVector<f64>, DMatrix<f64>)> {
+        (0usize..7, 0usize..5, any::<bool>()).prop_flat_map(|(n, k, dup)| {
+            (
+                proptest::collection::vec(wild_cell(), n * k).prop_map(move |v| {
+                    let mut m = DMatrix::from_vec(n, k, v);
+                    if dup && k >= 2 {
+                        let c = m.column(0).into_owned();
+                        m.set_column(1, &c);
+                    }
+                    m
+                }),
+                proptest::collection::vec(wild_cell(), n).prop_map(DVector::from_vec),
+                proptest::collection::vec(wild_cell(), 2 * k)
+                    .prop_map(move |v| DMatrix::from_vec(2, k, v)),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn recovers_beta_exactly_without_noise((x, beta, _) in design()) {
+            let n = x.nrows();
+            let k = x.ncols();
+            let y = DVector::from_fn(n, |i, _| {
+                beta[0] + (0..k).map(|j| beta[j + 1] * x[(i, j)]).sum::<f64>()
+            });
+            // Skip the rare random design that is (near-)singular or has constant y.
+            if let Ok(fit) = Ols::new().fit(&x, &y) {
+                for (j, (b, want)) in fit.coefficients().iter().zip(&beta).enumerate() {
+                    prop_assert!((b - want).abs() < 1e-8, "b{} = {} vs {}", j, b, want);
+                }
+            }
+        }
+
+        #[test]
+        fn sums_of_squares_add_up_and_r2_in_unit_interval((x, beta, e) in design()) {
+            let n = x.nrows();
+            let k = x.ncols();
+            let y = DVector::from_fn(n, |i, _| {
+                beta[0] + (0..k).map(|j| beta[j + 1] * x[(i, j)]).sum::<f64>() + e[i]
+            });
+            if let Ok(fit) = Ols::new().fit(&x, &y) {
+                let ybar = y.mean();
+                let sst: f64 = y.iter().map(|v| (v - ybar).powi(2)).sum();
+                let ssr: f64 = fit.fitted_values().iter().map(|v| (v - ybar).powi(2)).sum();
+                let sse: f64 = fit.residuals().norm_squared();
+                prop_assert!((sst - ssr - sse).abs() <= 1e-9 * sst.max(1.0));
+                let r2 = fit.r_squared();
+                prop_assert!((0.0..=1.0).contains(&r2));
+                let rep = fit.report();
+                prop_assert!((rep.anova.total.sum_of_squares
+                    - rep.anova.regression.sum_of_squares
+                    - rep.anova.residual.sum_of_squares).abs() <= 1e-9 * sst.max(1.0));
+                // LMG and Johnson decompose R² into non-negative parts.
+                let lmg = RelativeImportance::lmg_from_fit(&fit).unwrap();
+                let jw = RelativeImportance::johnson_from_fit(&fit).unwrap();
+                for imp in [&lmg, &jw] {
+                    prop_assert!(imp.contributions().iter().all(|c| *c >= -1e-12));
+                    prop_assert!((imp.contributions().iter().sum::<f64>() - r2).abs() < 1e-9);
+                }
+                // Collinearity: eigenvalues sum to the number of parameters, each
+                // parameter's variance proportions sum to 1.
+                let cd = fit.collinearity_diagnostics().unwrap();
+                prop_assert!((cd.eigenvalues.iter().sum::<f64>() - (k + 1) as f64).abs() < 1e-9);
+                for j in 0..=k {
+                    let s: f64 = cd.variance_proportions.iter().map(|row| row[j]).sum();
+                    prop_assert!((s - 1.0).abs() < 1e-9);
+                }
+            }
+        }
+
+        #[test]
+        fn invariant_to_row_order((x, beta, e) in design(), seed in any::<u64>()) {
+            let n = x.nrows();
+            let k = x.ncols();
+            let y = DVector::from_fn(n, |i, _| {
+                beta[0] + (0..k).map(|j| beta[j + 1] * x[(i, j)]).sum::<f64>() + e[i]
+            });
+            let mut perm: Vec<usize> = (0..n).collect();
+            let mut s = seed;
+            for i in (1..n).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                perm.swap(i, (s >> 33) as usize % (i + 1));
+            }
+            let xp = DMatrix::from_fn(n, k, |i, j| x[(perm[i], j)]);
+            let yp = DVector::from_fn(n, |i, _| y[perm[i]]);
+            if let (Ok(a), Ok(b)) = (Ols::new().fit(&x, &y), Ols::new().fit(&xp, &yp)) {
+                for j in 0..=k {
+                    assert_relative_eq!(a.coefficients()[j], b.coefficients()[j],
+                        epsilon = 1e-9, max_relative = 1e-9);
+                    assert_relative_eq!(a.std_errors()[j], b.std_errors()[j],
+                        epsilon = 1e-9, max_relative = 1e-9);
+                }
+                assert_relative_eq!(a.r_squared(), b.r_squared(), epsilon = 1e-10);
+                for j in 0..k {
+                    assert_relative_eq!(a.vif()[j], b.vif()[j], max_relative = 1e-8);
+                }
+            }
+        }
+
+        #[test]
+        fn no_panic_on_arbitrary_input((x, y, x_new) in wild(), intercept in any::<bool>()) {
+            let k = x.ncols();
+            let names: Vec<String> = (0..k).map(|j| format!("v{j}")).collect();
+            let ols = Ols::new().intercept(intercept);
+            if let Ok(fit) = ols.fit_named(&x, &y, &names) {
+                let _ = fit.report().to_string();
+                let _ = fit.report_with(0.9, 2.0);
+                let _ = fit.report_with(f64::NAN, 0.0);
+                let _ = fit.case_diagnostics();
+                let _ = fit.casewise(f64::NAN);
+                let _ = fit.residual_statistics();
+                let _ = fit.collinearity_diagnostics();
+                let _ = fit.predict(&x_new);
+                let _ = fit.predict_with(&x_new, 1.5);
+                let _ = fit.predict(&DMatrix::zeros(1, k + 1));
+                let _ = (fit.vif(), fit.tolerance(), fit.standardized_coefficients());
+                let _ = (fit.partial_correlations(), fit.part_correlations());
+                let _ = (fit.zero_order_correlations(), fit.durbin_watson());
+                let _ = RelativeImportance::lmg_from_fit(&fit);
+                let _ = RelativeImportance::johnson_from_fit(&fit);
+                let _ = RSquaredChange::between(&fit, &fit);
+                let _ = RSquaredChange::sequence(std::slice::from_ref(&fit));
+            }
+            let _ = RSquaredChange::sequence(&[]);
+            let _ = RelativeImportance::lmg(&x, &y, &names);
+            let _ = RelativeImportance::johnson(&x, &y, &names);
+            for m in [SelectionMethod::Enter, SelectionMethod::Forward,
+                      SelectionMethod::Backward, SelectionMethod::Stepwise] {
+                if let Ok(path) = Selection::new().method(m).ols(ols).run(&x, &y, &names) {
+                    let _ = path.to_string();
+                }
+            }
+        }
+    }
+}
+
+mod props_degenerate {
+    use crm_analytics::regression::{Ols, RelativeImportance, Selection, SelectionMethod};
+    use nalgebra::{DMatrix, DVector};
+    use proptest::prelude::*;
+
+    /// Small finite designs from a few integer levels: exact fits, leverage-1 cases,
+    /// df_resid = 1, constant and duplicated columns all occur.
+    fn small() -> impl Strategy<Value = (DMatrix<f64>, DVector<f64>)> {
+        (0usize..4, 1usize..4).prop_flat_map(|(k, extra)| {
+            let n = k + extra;
+            (
+                proptest::collection::vec(prop_oneof![Just(0.0), Just(1.0), Just(2.0)], n * k)
+                    .prop_map(move |v| DMatrix::from_vec(n, k, v)),
+                proptest::collection::vec(prop_oneof![Just(0.0), Just(1.0), Just(3.0)], n)
+                    .prop_map(DVector::from_vec),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn no_panic_on_degenerate_finite_designs((x, y) in small(), intercept in any::<bool>()) {
+            let k = x.ncols();
+            let names: Vec<String> = (0..k).map(|j| format!("v{j}")).collect();
+            let ols = Ols::new().intercept(intercept);
+            if let Ok(fit) = ols.fit_named(&x, &y, &names) {
+                let report = fit.report();
+                let _ = report.to_string();
+                // Nothing in the report is NaN: a missing statistic is None.
+                for row in &report.coefficients {
+                    prop_assert!(!row.b.is_nan() && !row.std_error.is_nan());
+                    prop_assert!(!row.p_value.is_nan());
+                    prop_assert!(row.partial.is_none_or(|v| !v.is_nan()));
+                }
+                let _ = fit.case_diagnostics();
+                let _ = fit.predict(&DMatrix::from_element(2, k, 1.0));
+                let _ = RelativeImportance::lmg_from_fit(&fit);
+                let _ = RelativeImportance::johnson_from_fit(&fit);
+            }
+            for m in [SelectionMethod::Forward, SelectionMethod::Backward, SelectionMethod::Stepwise] {
+                if let Ok(path) = Selection::new().method(m).ols(ols).run(&x, &y, &names) {
+                    let _ = path.to_string();
+                }
+            }
+        }
+    }
+}

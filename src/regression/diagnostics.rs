@@ -160,23 +160,7 @@ impl OlsFit {
     /// [`Error::Singular`] for an exact fit.
     pub fn casewise(&self, threshold: f64) -> Result<Vec<CasewiseRow>> {
         validate::positive("casewise_threshold", threshold)?;
-        let d = self.case_diagnostics()?;
-        let y: Vec<f64> = d
-            .predicted
-            .iter()
-            .zip(&d.residuals)
-            .map(|(a, b)| a + b)
-            .collect();
-        Ok((0..d.residuals.len())
-            .filter(|&i| d.standardized[i].abs() >= threshold)
-            .map(|i| CasewiseRow {
-                case: i + 1,
-                standardized_residual: d.standardized[i],
-                observed: y[i],
-                predicted: d.predicted[i],
-                residual: d.residuals[i],
-            })
-            .collect())
+        Ok(casewise_rows(&self.case_diagnostics()?, threshold))
     }
 
     /// SPSS "Residuals Statistics": min, max, mean, SD and N of the predicted values,
@@ -187,35 +171,59 @@ impl OlsFit {
     /// # Errors
     /// [`Error::Singular`] for an exact fit.
     pub fn residual_statistics(&self) -> Result<Vec<ResidualStatisticsRow>> {
-        let d = self.case_diagnostics()?;
-        let flat = |v: &[Option<f64>]| -> Vec<f64> { v.iter().flatten().copied().collect() };
-        let mut rows = vec![ResidualStatisticsRow::of("Predicted Value", &d.predicted)];
-        rows.push(ResidualStatisticsRow::of("Residual", &d.residuals));
-        if let Some(z) = &d.standardized_predicted {
-            rows.push(ResidualStatisticsRow::of("Std. Predicted Value", z));
-        }
-        rows.push(ResidualStatisticsRow::of("Std. Residual", &d.standardized));
-        rows.push(ResidualStatisticsRow::of(
-            "Stud. Residual",
-            &flat(&d.studentized),
-        ));
-        rows.push(ResidualStatisticsRow::of(
-            "Stud. Deleted Residual",
-            &flat(&d.deleted_studentized),
-        ));
-        if let Some(m) = &d.mahalanobis {
-            rows.push(ResidualStatisticsRow::of("Mahal. Distance", m));
-        }
-        rows.push(ResidualStatisticsRow::of(
-            "Cook's Distance",
-            &flat(&d.cooks_distance),
-        ));
-        rows.push(ResidualStatisticsRow::of(
-            "Centered Leverage Value",
-            &d.centered_leverage,
-        ));
-        Ok(rows)
+        Ok(residual_statistics_rows(&self.case_diagnostics()?))
     }
+}
+
+/// The casewise list of precomputed diagnostics.
+pub(crate) fn casewise_rows(d: &CaseDiagnostics, threshold: f64) -> Vec<CasewiseRow> {
+    let y: Vec<f64> = d
+        .predicted
+        .iter()
+        .zip(&d.residuals)
+        .map(|(a, b)| a + b)
+        .collect();
+    (0..d.residuals.len())
+        .filter(|&i| d.standardized[i].abs() >= threshold)
+        .map(|i| CasewiseRow {
+            case: i + 1,
+            standardized_residual: d.standardized[i],
+            observed: y[i],
+            predicted: d.predicted[i],
+            residual: d.residuals[i],
+        })
+        .collect()
+}
+
+/// The residual statistics table of precomputed diagnostics.
+pub(crate) fn residual_statistics_rows(d: &CaseDiagnostics) -> Vec<ResidualStatisticsRow> {
+    let flat = |v: &[Option<f64>]| -> Vec<f64> { v.iter().flatten().copied().collect() };
+    let mut rows = vec![ResidualStatisticsRow::of("Predicted Value", &d.predicted)];
+    rows.push(ResidualStatisticsRow::of("Residual", &d.residuals));
+    if let Some(z) = &d.standardized_predicted {
+        rows.push(ResidualStatisticsRow::of("Std. Predicted Value", z));
+    }
+    rows.push(ResidualStatisticsRow::of("Std. Residual", &d.standardized));
+    rows.push(ResidualStatisticsRow::of(
+        "Stud. Residual",
+        &flat(&d.studentized),
+    ));
+    rows.push(ResidualStatisticsRow::of(
+        "Stud. Deleted Residual",
+        &flat(&d.deleted_studentized),
+    ));
+    if let Some(m) = &d.mahalanobis {
+        rows.push(ResidualStatisticsRow::of("Mahal. Distance", m));
+    }
+    rows.push(ResidualStatisticsRow::of(
+        "Cook's Distance",
+        &flat(&d.cooks_distance),
+    ));
+    rows.push(ResidualStatisticsRow::of(
+        "Centered Leverage Value",
+        &d.centered_leverage,
+    ));
+    rows
 }
 
 /// One row of the casewise list.

@@ -6,7 +6,9 @@ use std::fmt;
 use serde::Serialize;
 
 use super::collinearity::CollinearityDiagnostics;
-use super::diagnostics::{CasewiseRow, ResidualStatisticsRow};
+use super::diagnostics::{
+    CasewiseRow, ResidualStatisticsRow, casewise_rows, residual_statistics_rows,
+};
 use super::fit::OlsFit;
 use super::options::CovarianceType;
 use super::summary::{RSquaredChange, fmt_opt, fmt_p};
@@ -239,6 +241,7 @@ impl OlsFit {
         } else {
             None
         };
+        let diagnostics = self.case_diagnostics().ok();
         OlsReport {
             dependent: "y".to_string(),
             n: self.nobs(),
@@ -249,9 +252,15 @@ impl OlsFit {
             anova,
             coefficients,
             collinearity,
-            residual_statistics: self.residual_statistics().unwrap_or_default(),
+            residual_statistics: diagnostics
+                .as_ref()
+                .map(residual_statistics_rows)
+                .unwrap_or_default(),
             casewise_threshold: threshold,
-            casewise: self.casewise(threshold).unwrap_or_default(),
+            casewise: diagnostics
+                .as_ref()
+                .map(|d| casewise_rows(d, threshold))
+                .unwrap_or_default(),
         }
     }
 }

@@ -423,6 +423,9 @@ fn partial_f(fit: &OlsFit, pos: usize) -> Option<(f64, f64)> {
     }
     let b = fit.coefficients()[pos + off];
     let f = b * b / var;
+    if !(f.is_finite() && f >= 0.0) {
+        return None;
+    }
     let p = FisherSnedecor::new(1.0, df).ok()?.sf(f);
     Some((f, p))
 }

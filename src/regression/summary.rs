@@ -265,6 +265,7 @@ impl RSquaredChange {
         } else {
             None
         };
+        let f_change = f_change.filter(|f| f.is_finite() && *f >= 0.0);
         let p_value = f_change.and_then(|f| {
             FisherSnedecor::new(df1 as f64, df2 as f64)
                 .ok()
