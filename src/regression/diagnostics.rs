@@ -82,6 +82,20 @@ impl OlsFit {
     /// # Errors
     /// [`Error::Singular`] for an exact fit (zero residual variance), where no
     /// standardised residual exists.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let d = fit.case_diagnostics()?;
+    /// assert_eq!(d.standardized.len(), 6);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn case_diagnostics(&self) -> Result<CaseDiagnostics> {
         let n = self.nobs();
         let p = self.n_params() as f64;
@@ -158,6 +172,20 @@ impl OlsFit {
     /// # Errors
     /// [`Error::InvalidOption`] for a threshold that is not finite and > 0;
     /// [`Error::Singular`] for an exact fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let outliers = fit.casewise(3.0)?; // SPSS's default threshold
+    /// assert!(outliers.is_empty());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn casewise(&self, threshold: f64) -> Result<Vec<CasewiseRow>> {
         validate::positive("casewise_threshold", threshold)?;
         Ok(casewise_rows(&self.case_diagnostics()?, threshold))
@@ -170,6 +198,20 @@ impl OlsFit {
     ///
     /// # Errors
     /// [`Error::Singular`] for an exact fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let table = fit.residual_statistics()?;
+    /// assert_eq!(table[0].name, "Predicted Value");
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn residual_statistics(&self) -> Result<Vec<ResidualStatisticsRow>> {
         Ok(residual_statistics_rows(&self.case_diagnostics()?))
     }

@@ -70,6 +70,20 @@ impl OlsFit {
     /// [`Error::DimensionMismatch`] if `x_new` has the wrong number of columns;
     /// [`Error::NonFinite`] for NaN or infinities in `x_new`;
     /// [`Error::InvalidOption`] for a level outside (0, 1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let p = fit.predict_with(&DMatrix::from_row_slice(1, 2, &[3.5, 3.0]), 0.9)?;
+    /// assert!(p.prediction_interval[0].0 < p.confidence_interval[0].0);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn predict_with(&self, x_new: &DMatrix<f64>, level: f64) -> Result<Prediction> {
         validate::open_unit("confidence_level", level)?;
         let k = self.df_model();

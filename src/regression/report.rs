@@ -150,6 +150,19 @@ pub struct CoefficientRow {
 impl OlsFit {
     /// The full SPSS-style report at the fit's confidence level, with the casewise list
     /// at |standardised residual| ≥ 3 (SPSS's default).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// println!("{}", fit.report());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn report(&self) -> OlsReport {
         let level = self.options().get_confidence_level();
         // The level was validated by the fit and 3.0 is a valid threshold.
@@ -162,6 +175,20 @@ impl OlsFit {
     /// # Errors
     /// [`crate::Error::InvalidOption`] for a level outside (0, 1) or a threshold that is
     /// not finite and > 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let report = fit.report_with(0.99, 2.0)?;
+    /// assert_eq!(report.confidence_level, 0.99);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn report_with(&self, level: f64, casewise_threshold: f64) -> Result<OlsReport> {
         validate::open_unit("confidence_level", level)?;
         validate::positive("casewise_threshold", casewise_threshold)?;

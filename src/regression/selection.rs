@@ -81,10 +81,10 @@ impl Default for SelectionCriterion {
 /// use crm_analytics::regression::{Selection, SelectionMethod};
 /// use nalgebra::{DMatrix, DVector};
 ///
-/// // y depends on a only; b is noise.
+/// // y = 2a + noise; b is unrelated to the noise.
 /// let x = DMatrix::from_row_slice(8, 2, &[
-///     1.0, 0.3, 2.0, -0.2, 3.0, 0.5, 4.0, 0.1, 5.0, -0.4, 6.0, 0.2, 7.0, -0.1, 8.0, 0.4]);
-/// let y = DVector::from_vec(vec![2.1, 3.9, 6.2, 8.0, 9.8, 12.1, 14.0, 15.9]);
+///     1.0, 1.0, 2.0, -1.0, 3.0, -1.0, 4.0, 1.0, 5.0, 1.0, 6.0, -1.0, 7.0, -1.0, 8.0, 1.0]);
+/// let y = DVector::from_vec(vec![2.3, 3.5, 6.2, 8.4, 9.7, 11.8, 14.5, 15.6]);
 /// let path = Selection::new().method(SelectionMethod::Stepwise).run(&x, &y, &["a", "b"])?;
 /// assert_eq!(path.final_variables(), vec!["a".to_string()]);
 /// # Ok::<(), crm_analytics::Error>(())
@@ -476,6 +476,21 @@ pub struct SelectionPath {
 
 impl SelectionPath {
     /// The final model, `None` if nothing entered or everything was removed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::{Selection, SelectionMethod};
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let path = Selection::new().method(SelectionMethod::Forward).run(&x, &y, &["a", "b"])?;
+    /// if let Some(fit) = path.final_fit() {
+    ///     println!("{}", fit.report());
+    /// }
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn final_fit(&self) -> Option<&OlsFit> {
         self.steps
             .last()

@@ -54,6 +54,20 @@ impl OlsFit {
 
     /// Correlation matrix of `[X | y]` (`(k + 1) x (k + 1)`, `y` last), `R'R` of the
     /// fit's R factor. Without an intercept this is the uncentred cosine matrix.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let c = fit.correlation_matrix();
+    /// assert!((c[(2, 2)] - 1.0).abs() < 1e-12); // y with itself
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn correlation_matrix(&self) -> DMatrix<f64> {
         let r = self.r_factor();
@@ -62,6 +76,20 @@ impl OlsFit {
 
     /// Standardised coefficients (SPSS "Beta"), one per predictor:
     /// `β_j = B_j · ‖x_j - x̄_j‖ / ‖y - ȳ‖` (norms about zero without an intercept).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let beta = fit.standardized_coefficients();
+    /// assert_eq!(beta.len(), 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn standardized_coefficients(&self) -> DVector<f64> {
         let k = self.df_model();
@@ -74,6 +102,20 @@ impl OlsFit {
     /// Variance inflation factors `VIF_j = 1 / (1 - R_j²)`, the diagonal of the inverse
     /// correlation matrix of the predictors (of the cosine matrix without an intercept,
     /// the uncentred VIF). A model with one predictor has VIF 1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let vif = fit.vif();
+    /// assert!(vif.iter().all(|v| *v >= 1.0));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn vif(&self) -> DVector<f64> {
         let k = self.df_model();
@@ -84,12 +126,40 @@ impl OlsFit {
     }
 
     /// Tolerances `1 - R_j² = 1 / VIF_j`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let tol = fit.tolerance();
+    /// assert!((tol[0] * fit.vif()[0] - 1.0).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn tolerance(&self) -> DVector<f64> {
         self.vif().map(|v| 1.0 / v)
     }
 
     /// Zero-order (simple) correlations of each predictor with `y`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let r = fit.zero_order_correlations();
+    /// assert!(r[0] > 0.9);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn zero_order_correlations(&self) -> DVector<f64> {
         let k = self.df_model();
@@ -99,6 +169,22 @@ impl OlsFit {
 
     /// Part (semipartial) correlations: `sr_j = β_j · sqrt(tolerance_j)`, so that
     /// `sr_j²` is the drop in R² when predictor `j` leaves the model.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let sr = fit.part_correlations();
+    /// // sr² is the R² lost when the predictor leaves.
+    /// let without = Ols::new().fit(&x.columns(1, 1).into_owned(), &y)?;
+    /// assert!((sr[0].powi(2) - (fit.r_squared() - without.r_squared())).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn part_correlations(&self) -> DVector<f64> {
         let beta = self.standardized_coefficients();
@@ -109,6 +195,20 @@ impl OlsFit {
     /// Partial correlations: `pr_j = sr_j / sqrt(1 - R² + sr_j²)`, the correlation of `y`
     /// and `x_j` with the other predictors partialled out of both. `None` where it does
     /// not exist (an exact fit and a predictor with no unique contribution).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let pr = fit.partial_correlations();
+    /// assert!(pr[0].is_some());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn partial_correlations(&self) -> Vec<Option<f64>> {
         let r2 = self.r_squared();
@@ -127,6 +227,20 @@ impl OlsFit {
 
     /// Durbin-Watson statistic `Σ (e_i - e_{i-1})² / Σ e_i²` in row order; `None` for an
     /// exact fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let dw = fit.durbin_watson().unwrap_or(2.0);
+    /// assert!((0.0..=4.0).contains(&dw));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn durbin_watson(&self) -> Option<f64> {
         let e = self.residuals();
@@ -138,6 +252,19 @@ impl OlsFit {
     }
 
     /// Multiple correlation `R = sqrt(R²)`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::Ols;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// assert!((fit.multiple_r().powi(2) - fit.r_squared()).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn multiple_r(&self) -> f64 {
         self.r_squared().max(0.0).sqrt()
@@ -232,6 +359,21 @@ impl RSquaredChange {
     /// The change statistics of a sequence of nested models (SPSS's "Model 1, 2, ..."):
     /// the first against the empty (intercept-only) model, each later one against the
     /// one before.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::{Ols, RSquaredChange};
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let block1 = Ols::new().fit_named(&x.columns(0, 1).into_owned(), &y, &["a"])?;
+    /// let block2 = Ols::new().fit_named(&x, &y, &["a", "b"])?;
+    /// let steps = RSquaredChange::sequence(&[block1, block2])?;
+    /// assert_eq!(steps.len(), 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`RSquaredChange::between`] for each consecutive pair; [`Error::Empty`] for an
