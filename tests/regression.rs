@@ -7,7 +7,7 @@ use crm_analytics::regression::{
 };
 use nalgebra::{DMatrix, DVector};
 
-use crate::common::{EXACT, TIGHT};
+use crate::common::{EXACT, TIGHT, lre};
 
 #[test]
 fn three_by_two_design_by_hand() {
@@ -362,6 +362,21 @@ fn bodyfat_selection_follows_published_partial_tests() {
         max_relative = 2e-4
     );
     assert!(!fwd.final_variables().contains(&"triceps".to_string()));
+    // Excluded Variables after step 1: triceps given thigh has t = b1/SE = 0.2224/0.3034
+    // (Kutner Table 7.2, model X1, X2) = 0.733 and partial r² = SSR(X1|X2)/SSE(X2)
+    // = 3.47/113.42 = 0.0306 (Kutner: r²_Y1|2 = .031).
+    let triceps = fwd.steps[0]
+        .excluded
+        .iter()
+        .find(|e| e.name == "triceps")
+        .unwrap();
+    assert_relative_eq!(triceps.t.unwrap(), 0.2224 / 0.3034, max_relative = 1e-3);
+    assert_relative_eq!(
+        triceps.partial.unwrap().powi(2),
+        3.47 / 113.42,
+        max_relative = 3e-3
+    );
+    assert!(triceps.tolerance.unwrap() < 0.2); // r(X1, X2) = 0.924
     // Stepwise with the same data never ends with a predictor whose p exceeds POUT.
     let sw = Selection::new()
         .method(SelectionMethod::Stepwise)
@@ -692,5 +707,88 @@ mod props_degenerate {
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A hard case of our own: seven leading constant digits and near-collinear predictors.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn near_collinear_leading_digits_derived_statistics_by_hand() {
+    // Centred directions in R⁴, mutually orthogonal and orthogonal to 1:
+    //   u = (-3, -1, 1, 3), v = (1, -1, -1, 1), w = (-1, 3, -3, 1); |u|² = 20, |v|² = 4, |w|² = 20.
+    // x1 = c + u, x2 = c + u + ε v with c = 10⁶ and ε = 2⁻¹³ (every value exact in f64),
+    // y = 10 + 2 x1 + 3 x2 + ½ w, so B = (10, 2, 3) exactly and the residual is ½ w.
+    // By hand: r12² = 20 / (20 + 4ε²), VIF = 1/(1 - r12²) = 5/ε² + 1 = 335,544,321;
+    // |y - ȳ|² = |5u + 3εv + ½w|² = 505 + 36ε²; Beta_1 = 2√20 / √(505 + 36ε²),
+    // Beta_2 = 3 √(20 + 4ε²) / √(505 + 36ε²); RSS = ¼ · 20 = 5.
+    let c = 1.0e6;
+    let eps = 2f64.powi(-13);
+    let u = [-3.0, -1.0, 1.0, 3.0];
+    let v = [1.0, -1.0, -1.0, 1.0];
+    let w = [-1.0, 3.0, -3.0, 1.0];
+    let x = DMatrix::from_fn(4, 2, |i, j| {
+        c + u[i] + if j == 1 { eps * v[i] } else { 0.0 }
+    });
+    let y = DVector::from_fn(4, |i, _| {
+        10.0 + 5.0 * c + 5.0 * u[i] + 3.0 * eps * v[i] + 0.5 * w[i]
+    });
+    let fit = Ols::new().fit_named(&x, &y, &["x1", "x2"]).unwrap();
+    let vif = 5.0 / (eps * eps) + 1.0;
+    let syy = 505.0 + 36.0 * eps * eps;
+    let beta1 = 2.0 * 20f64.sqrt() / syy.sqrt();
+    let beta2 = 3.0 * (20.0 + 4.0 * eps * eps).sqrt() / syy.sqrt();
+    let lres = [
+        ("B1", lre(fit.coefficients()[1], 2.0)),
+        ("B2", lre(fit.coefficients()[2], 3.0)),
+        ("VIF", lre(fit.vif()[0], vif)),
+        ("Beta1", lre(fit.standardized_coefficients()[0], beta1)),
+        ("Beta2", lre(fit.standardized_coefficients()[1], beta2)),
+        ("RSS", lre(fit.rss(), 5.0)),
+    ];
+    println!("near-collinear, 7 leading digits: LRE {lres:?}");
+    // The centred design has condition number² ≈ VIF ≈ 3e8; expect at least 7 digits
+    // in everything (LAPACK's QR gives the same order on this problem); we get ~9.
+    for (what, l) in lres {
+        assert!(l >= 7.0, "{what}: LRE {l}");
+    }
+}
+
+#[test]
+fn reports_serialise_and_types_are_send_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<crm_analytics::regression::OlsReport>();
+    send_sync::<crm_analytics::regression::RelativeImportance>();
+    send_sync::<crm_analytics::regression::SelectionPath>();
+    send_sync::<crm_analytics::regression::Prediction>();
+    send_sync::<crm_analytics::regression::CaseDiagnostics>();
+    send_sync::<crm_analytics::regression::CollinearityDiagnostics>();
+    let (x, y) = mobi_scores();
+    let fit = Ols::new().fit_named(&x, &y, &MOBI_PREDICTORS).unwrap();
+    let json = serde_json::to_value(fit.report()).unwrap();
+    assert_eq!(json["anova"]["residual"]["df"], 245);
+    assert_eq!(json["coefficients"][3]["name"], "Quality");
+    let imp = RelativeImportance::lmg(&x, &y, &MOBI_PREDICTORS).unwrap();
+    let json = serde_json::to_value(&imp).unwrap();
+    assert_eq!(json["method"], "Lmg");
+    // The mobi report's casewise list: SPSS's default |ZRESID| >= 3.
+    let report = fit.report();
+    assert!(
+        report
+            .casewise
+            .iter()
+            .all(|c| c.standardized_residual.abs() >= 3.0)
+    );
+    let text = report.to_string();
+    for table in [
+        "Model Summary",
+        "ANOVA",
+        "Coefficients",
+        "Collinearity Diagnostics",
+        "Residuals Statistics",
+        "Casewise Diagnostics",
+    ] {
+        assert!(text.contains(table), "missing {table}");
     }
 }

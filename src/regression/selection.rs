@@ -284,6 +284,7 @@ impl Selection {
                     fit.df_residual(),
                 ),
                 fit: fit.clone(),
+                excluded: Vec::new(),
             });
             current_fit = Some(fit);
         }
@@ -315,6 +316,7 @@ impl Selection {
                     variables: current.iter().map(|&j| names[j].clone()).collect(),
                     change,
                     fit: new_fit.clone().unwrap_or_else(|| fit.clone()),
+                    excluded: Vec::new(),
                 });
                 current_fit = new_fit;
                 if current.is_empty() {
@@ -363,11 +365,23 @@ impl Selection {
                             fit.df_residual(),
                         ),
                         fit: fit.clone(),
+                        excluded: Vec::new(),
                     });
                     current_fit = Some(fit);
                 }
                 _ => break,
             }
+        }
+        for step in &mut steps {
+            let inside: Vec<usize> = step
+                .variables
+                .iter()
+                .filter_map(|v| names.iter().position(|n| n == v))
+                .collect();
+            step.excluded = (0..k)
+                .filter(|j| !inside.contains(j))
+                .map(|j| ctx.excluded(&inside, j))
+                .collect();
         }
         let excluded = (0..k)
             .filter(|j| !current.contains(j))
@@ -408,6 +422,36 @@ impl Ctx<'_> {
         let xs = self.x.select_columns(cols.iter());
         let names: Vec<&str> = cols.iter().map(|&j| self.names[j].as_str()).collect();
         self.ols.fit_named(&xs, self.y, &names)
+    }
+}
+
+impl Ctx<'_> {
+    fn excluded(&self, inside: &[usize], cand: usize) -> ExcludedVariable {
+        let mut trial = inside.to_vec();
+        trial.push(cand);
+        let mut out = ExcludedVariable {
+            name: self.names[cand].clone(),
+            beta_in: None,
+            t: None,
+            p_value: None,
+            partial: None,
+            tolerance: None,
+            min_tolerance: None,
+        };
+        if let Ok(fit) = self.fit(&trial) {
+            let pos = trial.len() - 1;
+            let off = usize::from(fit.has_intercept());
+            let tol = fit.tolerance();
+            out.beta_in = Some(fit.standardized_coefficients()[pos]);
+            out.partial = fit.partial_correlations()[pos];
+            out.tolerance = Some(tol[pos]);
+            out.min_tolerance = tol.iter().copied().reduce(f64::min);
+            if let Some((f, p)) = partial_f(&fit, pos) {
+                out.t = Some(f.sqrt() * fit.coefficients()[pos + off].signum());
+                out.p_value = Some(p);
+            }
+        }
+        out
     }
 }
 
@@ -458,6 +502,31 @@ pub struct SelectionStep {
     pub change: RSquaredChange,
     /// The model after the step (the previous model if the last predictor was removed).
     pub fit: OlsFit,
+    /// SPSS "Excluded Variables" after the step: each predictor not in the model, as it
+    /// would be if entered next.
+    pub excluded: Vec<ExcludedVariable>,
+}
+
+/// A predictor outside the model at some step, evaluated as if it entered next (SPSS
+/// "Excluded Variables"). Predictors that cannot enter (rank deficient with the model)
+/// are listed with `None` statistics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExcludedVariable {
+    /// Predictor name.
+    pub name: String,
+    /// Standardised coefficient it would have ("Beta In").
+    pub beta_in: Option<f64>,
+    /// Its t statistic (classical SE), signed.
+    pub t: Option<f64>,
+    /// p value of t (= p of F to enter).
+    pub p_value: Option<f64>,
+    /// Partial correlation with `y` given the predictors in the model.
+    pub partial: Option<f64>,
+    /// Its tolerance given the predictors in the model.
+    pub tolerance: Option<f64>,
+    /// Smallest tolerance of any predictor if it entered ("Minimum Tolerance").
+    pub min_tolerance: Option<f64>,
 }
 
 /// The sequence of models of a selection.
@@ -549,8 +618,28 @@ impl fmt::Display for SelectionPath {
             )?;
         }
         writeln!(f, "Final model: {}", self.final_variables().join(", "))?;
-        if !self.excluded.is_empty() {
-            writeln!(f, "Excluded: {}", self.excluded.join(", "))?;
+        if let Some(last) = self.steps.last()
+            && !last.excluded.is_empty()
+        {
+            writeln!(f, "Excluded Variables (final model)")?;
+            writeln!(
+                f,
+                "{:<16} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10}",
+                "", "Beta In", "t", "Sig.", "Partial", "Tolerance", "Min. Tol."
+            )?;
+            for e in &last.excluded {
+                writeln!(
+                    f,
+                    "{:<16} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10}",
+                    e.name,
+                    fmt_opt(e.beta_in, 3),
+                    fmt_opt(e.t, 3),
+                    fmt_p(e.p_value),
+                    fmt_opt(e.partial, 3),
+                    fmt_opt(e.tolerance, 3),
+                    fmt_opt(e.min_tolerance, 3)
+                )?;
+            }
         }
         Ok(())
     }
