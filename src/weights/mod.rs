@@ -58,4 +58,4 @@ pub use objective::{
 pub use random_index::RandomIndex;
 pub use weight_vector::Weights;
 
-pub(crate) use normalize::{average_ranks, min_max};
+pub(crate) use normalize::average_ranks;
