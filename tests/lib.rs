@@ -12,4 +12,5 @@ mod common;
 
 mod regression;
 mod strategy;
+mod value;
 mod weights;
