@@ -10,7 +10,7 @@ use nalgebra::DMatrix;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::common::{SIX_DIGITS, data};
+use crate::common::data;
 
 fn json(name: &str) -> Value {
     serde_json::from_str(&data(&format!("weights/{name}"))).unwrap()

@@ -86,7 +86,7 @@ impl IndicatorSystem {
     ///
     /// # Errors
     /// [`Error::Empty`] for no indicators; [`Error::DuplicateName`] for a repeated name;
-    /// [`Error::NonFinite`]-style [`Error::NonFiniteAt`] for a non-finite target value.
+    /// [`Error::NonFiniteAt`] for a non-finite target value.
     pub fn new(indicators: Vec<Indicator>) -> Result<Self> {
         if indicators.is_empty() {
             return Err(Error::Empty {
@@ -100,14 +100,14 @@ impl IndicatorSystem {
                     name: ind.name.clone(),
                 });
             }
-            if let Direction::Target(t) = ind.direction {
-                if !t.is_finite() {
-                    return Err(Error::NonFiniteAt {
-                        what: format!("target of indicator `{}`", ind.name),
-                        index: i,
-                        value: t,
-                    });
-                }
+            if let Direction::Target(t) = ind.direction
+                && !t.is_finite()
+            {
+                return Err(Error::NonFiniteAt {
+                    what: format!("target of indicator `{}`", ind.name),
+                    index: i,
+                    value: t,
+                });
             }
         }
         Ok(IndicatorSystem { indicators })

@@ -23,7 +23,7 @@ pub(crate) fn sort_non_negative(v: &mut [f64]) {
     }
     let n = keys.len();
     for (d, h) in hist.chunks_mut(1 << 16).enumerate() {
-        if h.iter().any(|&c| c == n) {
+        if h.contains(&n) {
             continue; // every key has the same digit: nothing to do
         }
         let mut sum = 0;
@@ -52,13 +52,13 @@ mod tests {
     fn radix_matches_comparison_sort() {
         // deterministic pseudo-random non-negative values incl. zeros and -0.0
         let mut s: u64 = 42;
-        let mut v: Vec<f64> = (0..10_000)
+        let mut v: Vec<f64> = (0..10_000i32)
             .map(|i| {
                 s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 match i % 97 {
                     0 => 0.0,
                     1 => -0.0,
-                    _ => ((s >> 11) as f64 / (1u64 << 53) as f64) * 1e3_f64.powi((i % 5) as i32),
+                    _ => ((s >> 11) as f64 / (1u64 << 53) as f64) * 1e3_f64.powi(i % 5),
                 }
             })
             .collect();

@@ -319,10 +319,10 @@ impl CustomerPyramid {
             } else {
                 3
             };
-            if let Some((v, pt)) = prev {
-                if v.total_cmp(&value[i]).is_eq() {
-                    t = pt; // ties go up
-                }
+            if let Some((v, pt)) = prev
+                && v.total_cmp(&value[i]).is_eq()
+            {
+                t = pt; // ties go up
             }
             tier_of[i] = t;
             prev = Some((value[i], t));
@@ -367,9 +367,9 @@ impl fmt::Display for PyramidFit {
 /// Group (集团, corporate) customer value.
 ///
 /// Our transparent default (MODELS.md §3.5): group value = group-level product revenue
-/// + Σ members' individual value + `influence_weight` × members × mean member influence
-/// (influence term off by default). Share of total = group value / (Σ every customer's
-/// individual value + Σ group-level revenue).
+/// plus Σ members' individual value plus `influence_weight` × members × mean member
+/// influence (influence term off by default). Share of total = group value / (Σ every
+/// customer's individual value + Σ group-level revenue).
 ///
 /// | Name | Default | Meaning | Valid range |
 /// |---|---|---|---|

@@ -230,7 +230,6 @@ impl GroupAhpWeights {
         self.aggregation
     }
     /// Each expert's own AHP result (with its CR).
-    #[must_use]
     pub fn individual(&self) -> &[AhpWeights] {
         &self.individual
     }

@@ -38,6 +38,9 @@
 //! # Ok::<(), crm_analytics::Error>(())
 //! ```
 
+// Checks are written `!(x > 0.0)` on purpose, so that NaN fails them (STYLE.md).
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 mod ahp;
 mod hierarchy;
 mod normalize;

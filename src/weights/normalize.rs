@@ -190,10 +190,10 @@ impl Normalize {
         validate::matrix_finite("indicator matrix", x)?;
         let mut out = DMatrix::zeros(x.nrows(), x.ncols());
         let mut col = vec![0.0; x.nrows()];
-        for j in 0..x.ncols() {
+        for (j, &dir) in directions.iter().enumerate() {
             let src = x.column(j);
             let src = src.as_slice();
-            self.column_into(src, directions[j], j, &mut col)?;
+            self.column_into(src, dir, j, &mut col)?;
             out.column_mut(j).copy_from_slice(&col);
         }
         Ok(out)
@@ -402,7 +402,7 @@ pub(crate) fn percent_rank(x: &[f64], ties: RankTies, out: &mut [f64]) {
     let mut start = 0;
     while start < n {
         let mut end = start + 1;
-        while end < n && x[idx[end]] == x[idx[start]] {
+        while end < n && x[idx[end]].total_cmp(&x[idx[start]]).is_eq() {
             end += 1;
         }
         let below = start as f64;

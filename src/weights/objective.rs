@@ -219,7 +219,7 @@ impl EntropyWeights {
         let ln_n = (n as f64).ln();
         let mut col = vec![0.0; n];
         let mut e = Vec::with_capacity(x.ncols());
-        for j in 0..x.ncols() {
+        for (j, &dir) in directions.iter().enumerate() {
             let src = x.column(j);
             let src = src.as_slice();
             match self.variant {
@@ -235,11 +235,11 @@ impl EntropyWeights {
                     col.copy_from_slice(src);
                 }
                 EntropyVariant::MinMax => {
-                    Normalize::new().column_into(src, directions[j], j, &mut col)?;
+                    Normalize::new().column_into(src, dir, j, &mut col)?;
                 }
                 EntropyVariant::Shifted(s) => {
                     crate::validate::open_unit("entropy shift", s)?;
-                    Normalize::new().column_into(src, directions[j], j, &mut col)?;
+                    Normalize::new().column_into(src, dir, j, &mut col)?;
                     for v in &mut col {
                         *v = (1.0 - s) * *v + s;
                     }
@@ -317,11 +317,11 @@ impl Critic {
         let (n, m) = r.shape();
         let mut centred = r;
         let mut sd = vec![0.0; m];
-        for j in 0..m {
+        for (j, s) in sd.iter_mut().enumerate() {
             let mut c = centred.column_mut(j);
             let mean = c.sum() / n as f64;
             c.add_scalar_mut(-mean);
-            sd[j] = (c.norm_squared() / (n - 1) as f64).sqrt();
+            *s = (c.norm_squared() / (n - 1) as f64).sqrt();
         }
         let gram = centred.tr_mul(&centred);
         let scores: Vec<f64> = (0..m)
