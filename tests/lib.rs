@@ -15,3 +15,5 @@ mod regression;
 mod regression_nist;
 mod regression_stream;
 mod strategy;
+mod value;
+mod weights;

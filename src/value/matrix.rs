@@ -1,0 +1,669 @@
+//! The value matrix: current × potential value, split into four segments.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::ValueIndices;
+use crate::strategy::{Strategy, StrategyBook, ValueSegment};
+use crate::{Error, Result};
+
+/// Where an axis of the value matrix is split into low and high.
+///
+/// A customer is *high* when its index is **greater than or equal to** the threshold:
+/// ties go to high.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Split {
+    /// The mean (the theses' usual choice; default).
+    #[default]
+    Mean,
+    /// The median (type-7 quantile at 0.5).
+    Median,
+    /// The type-7 quantile at `q` in (0, 1); `Quantile(0.8)` marks the top 20% high.
+    Quantile(f64),
+    /// A fixed value.
+    Fixed(f64),
+    /// Exact one-dimensional 2-means: the split between two distinct sorted values
+    /// that minimises the within-group sum of squares (a deterministic scan of the n - 1
+    /// split points; no random starts). The threshold is the smallest value of the upper
+    /// group. All values equal: everyone is high.
+    TwoMeans,
+}
+
+impl fmt::Display for Split {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Split::Mean => f.pad("mean"),
+            Split::Median => f.pad("median"),
+            Split::Quantile(q) => f.pad(&format!("quantile {q}")),
+            Split::Fixed(v) => f.pad(&format!("fixed {v}")),
+            Split::TwoMeans => f.pad("2-means"),
+        }
+    }
+}
+
+/// Type-7 quantile of sorted finite data (Hyndman & Fan 1996; R's default, numpy's
+/// `linear`): `h = (n - 1) q`, `Q = x[⌊h⌋] + (h - ⌊h⌋)(x[⌊h⌋ + 1] - x[⌊h⌋])`.
+pub(crate) fn quantile_sorted(s: &[f64], q: f64) -> f64 {
+    let n = s.len();
+    if n == 1 {
+        return s[0];
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    if lo + 1 >= n {
+        return s[n - 1];
+    }
+    s[lo] + (h - lo as f64) * (s[lo + 1] - s[lo])
+}
+
+/// Exact 1-D 2-means on sorted data: the threshold (smallest value of the upper group).
+pub(crate) fn two_means_sorted(s: &[f64]) -> f64 {
+    let n = s.len();
+    let total: f64 = s.iter().sum();
+    let total_sq: f64 = s.iter().map(|v| v * v).sum();
+    let mut best = (f64::INFINITY, s[0]);
+    let mut left = 0.0;
+    let mut left_sq = 0.0;
+    for k in 1..n {
+        left += s[k - 1];
+        left_sq += s[k - 1] * s[k - 1];
+        if !(s[k] > s[k - 1]) {
+            continue; // never split equal values
+        }
+        let right = total - left;
+        let right_sq = total_sq - left_sq;
+        let (nl, nr) = (k as f64, (n - k) as f64);
+        let ssw = (left_sq - left * left / nl) + (right_sq - right * right / nr);
+        if ssw < best.0 {
+            best = (ssw, s[k]);
+        }
+    }
+    best.1
+}
+
+/// The threshold of one axis.
+pub(crate) fn threshold(split: Split, v: &[f64], axis: &'static str) -> Result<f64> {
+    match split {
+        Split::Mean => Ok(v.iter().sum::<f64>() / v.len() as f64),
+        Split::Fixed(t) => {
+            if t.is_finite() {
+                Ok(t)
+            } else {
+                Err(Error::option(axis, t, "a finite fixed threshold"))
+            }
+        }
+        Split::Median | Split::Quantile(_) | Split::TwoMeans => {
+            let mut s = v.to_vec();
+            s.sort_unstable_by(f64::total_cmp);
+            match split {
+                Split::Median => Ok(quantile_sorted(&s, 0.5)),
+                Split::Quantile(q) => {
+                    crate::validate::open_unit(axis, q)?;
+                    Ok(quantile_sorted(&s, q))
+                }
+                _ => Ok(two_means_sorted(&s)),
+            }
+        }
+    }
+}
+
+/// One row of the segment table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SegmentSummary {
+    /// The segment.
+    pub segment: ValueSegment,
+    /// Customers in it.
+    pub customers: usize,
+    /// Share of all customers.
+    pub share: f64,
+    /// Share of total revenue (when revenue was given).
+    pub revenue_share: Option<f64>,
+    /// Mean ARPU (when ARPU was given and the segment is not empty).
+    pub mean_arpu: Option<f64>,
+    /// Mean current index (`None` for an empty segment).
+    pub mean_current: Option<f64>,
+    /// Mean potential index (`None` for an empty segment).
+    pub mean_potential: Option<f64>,
+    /// The segment's strategy from the [`StrategyBook`].
+    pub strategy: Strategy,
+}
+
+/// Options of the value matrix.
+///
+/// | Name | Default | Meaning | Valid range |
+/// |---|---|---|---|
+/// | `current_split` | [`Split::Mean`] | threshold of the current axis | quantile in (0, 1), fixed finite |
+/// | `potential_split` | [`Split::Mean`] | threshold of the potential axis | as above |
+/// | `book` | [`StrategyBook::default()`] | strategies per segment | any |
+///
+/// | segment | current | potential |
+/// |---|---|---|
+/// | valuable | high | high |
+/// | sub-valuable | high | low |
+/// | potential | low | high |
+/// | low value | low | low |
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::value::ValueMatrix;
+/// use crm_analytics::strategy::ValueSegment;
+///
+/// let cur = [0.9, 0.8, 0.2, 0.1];
+/// let pot = [0.7, 0.1, 0.9, 0.2];
+/// let fit = ValueMatrix::new().classify(&cur, &pot, None, None)?;
+/// assert_eq!(fit.segments(), &[ValueSegment::Valuable, ValueSegment::SubValuable,
+///                              ValueSegment::Potential, ValueSegment::LowValue]);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ValueMatrix {
+    current_split: Split,
+    potential_split: Split,
+    book: StrategyBook,
+}
+
+impl ValueMatrix {
+    /// Mean splits and the default strategy book.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Split of the current-value axis.
+    ///
+    /// # Errors
+    /// `classify` rejects a quantile outside (0, 1) or a non-finite fixed value.
+    #[must_use]
+    pub fn current_split(mut self, s: Split) -> Self {
+        self.current_split = s;
+        self
+    }
+    /// Split of the potential-value axis.
+    ///
+    /// # Errors
+    /// As [`ValueMatrix::current_split`].
+    #[must_use]
+    pub fn potential_split(mut self, s: Split) -> Self {
+        self.potential_split = s;
+        self
+    }
+    /// Both splits at once.
+    #[must_use]
+    pub fn split(self, s: Split) -> Self {
+        self.current_split(s).potential_split(s)
+    }
+    /// The strategy book.
+    #[must_use]
+    pub fn book(mut self, b: StrategyBook) -> Self {
+        self.book = b;
+        self
+    }
+    /// Split of the current axis.
+    #[must_use]
+    pub fn get_current_split(&self) -> Split {
+        self.current_split
+    }
+    /// Split of the potential axis.
+    #[must_use]
+    pub fn get_potential_split(&self) -> Split {
+        self.potential_split
+    }
+    /// The strategy book.
+    #[must_use]
+    pub fn get_book(&self) -> &StrategyBook {
+        &self.book
+    }
+
+    /// Segment the customers of fitted [`ValueIndices`].
+    ///
+    /// # Errors
+    /// As [`ValueMatrix::classify`].
+    pub fn classify_indices(
+        &self,
+        idx: &ValueIndices,
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+    ) -> Result<ValueMatrixFit> {
+        self.classify(idx.current(), idx.potential(), revenue, arpu)
+    }
+
+    /// Segment customers by current and potential value; `revenue` (for revenue
+    /// shares, ≥ 0) and `arpu` (for mean ARPU) are optional, one per customer.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for no customers; [`Error::DimensionMismatch`] for unequal
+    /// lengths; [`Error::NonFiniteAt`] for NaN/inf; [`Error::InvalidOption`] for a bad
+    /// split; [`Error::InvalidValue`] for negative revenue.
+    pub fn classify(
+        &self,
+        current: &[f64],
+        potential: &[f64],
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+    ) -> Result<ValueMatrixFit> {
+        let n = current.len();
+        if n == 0 {
+            return Err(Error::Empty {
+                what: "current value index".into(),
+            });
+        }
+        crate::validate::same_len("potential value index", n, potential.len())?;
+        crate::validate::slice_finite("current value index", current)?;
+        crate::validate::slice_finite("potential value index", potential)?;
+        if let Some(r) = revenue {
+            crate::validate::same_len("revenue", n, r.len())?;
+            check_revenue(r)?;
+        }
+        if let Some(a) = arpu {
+            crate::validate::same_len("arpu", n, a.len())?;
+            crate::validate::slice_finite("arpu", a)?;
+        }
+        let tc = threshold(self.current_split, current, "current_split")?;
+        let tp = threshold(self.potential_split, potential, "potential_split")?;
+        let mut acc = SegmentAccumulator::new(tc, tp);
+        let segments = acc.fold_segments(current, potential, revenue, arpu);
+        let summary = acc.summary(&self.book, revenue.is_some(), arpu.is_some());
+        Ok(ValueMatrixFit {
+            current_threshold: tc,
+            potential_threshold: tp,
+            current_split: self.current_split,
+            potential_split: self.potential_split,
+            segments,
+            summary,
+        })
+    }
+}
+
+pub(crate) fn check_revenue(r: &[f64]) -> Result<()> {
+    crate::validate::slice_finite("revenue", r)?;
+    match r.iter().position(|v| !(*v >= 0.0)) {
+        Some(i) => Err(Error::InvalidValue {
+            what: "revenue".into(),
+            location: format!("customer {i}"),
+            value: r[i],
+            expected: ">= 0".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The segmented customer base.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[must_use]
+pub struct ValueMatrixFit {
+    current_threshold: f64,
+    potential_threshold: f64,
+    current_split: Split,
+    potential_split: Split,
+    segments: Vec<ValueSegment>,
+    summary: Vec<SegmentSummary>,
+}
+
+impl ValueMatrixFit {
+    /// The segment of each customer.
+    #[must_use]
+    pub fn segments(&self) -> &[ValueSegment] {
+        &self.segments
+    }
+    /// Threshold of the current axis.
+    #[must_use]
+    pub fn current_threshold(&self) -> f64 {
+        self.current_threshold
+    }
+    /// Threshold of the potential axis.
+    #[must_use]
+    pub fn potential_threshold(&self) -> f64 {
+        self.potential_threshold
+    }
+    /// One row per segment, in [`ValueSegment::ALL`] order.
+    #[must_use]
+    pub fn summary(&self) -> &[SegmentSummary] {
+        &self.summary
+    }
+    /// The row of one segment.
+    #[must_use]
+    pub fn segment(&self, s: ValueSegment) -> &SegmentSummary {
+        &self.summary[seg_index(s)]
+    }
+}
+
+impl fmt::Display for ValueMatrixFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "value matrix: current split {} at {:.4}, potential split {} at {:.4}",
+            self.current_split, self.current_threshold, self.potential_split, self.potential_threshold
+        )?;
+        write_summary(f, &self.summary)
+    }
+}
+
+pub(crate) fn write_summary(f: &mut fmt::Formatter<'_>, rows: &[SegmentSummary]) -> fmt::Result {
+    let opt = |v: Option<f64>, p: usize| v.map_or_else(|| "-".to_string(), |x| format!("{x:.p$}"));
+    writeln!(
+        f,
+        "{:<13} {:>10} {:>7} {:>9} {:>10} {:>8} {:>8}  strategy",
+        "segment", "customers", "share", "revenue", "mean ARPU", "current", "potent."
+    )?;
+    for r in rows {
+        let actions: Vec<String> = r.strategy.actions.iter().map(ToString::to_string).collect();
+        writeln!(
+            f,
+            "{:<13} {:>10} {:>6.1}% {:>9} {:>10} {:>8} {:>8}  {}",
+            r.segment.to_string(),
+            r.customers,
+            100.0 * r.share,
+            r.revenue_share.map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x)),
+            opt(r.mean_arpu, 2),
+            opt(r.mean_current, 4),
+            opt(r.mean_potential, 4),
+            actions.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn seg_index(s: ValueSegment) -> usize {
+    match s {
+        ValueSegment::Valuable => 0,
+        ValueSegment::SubValuable => 1,
+        ValueSegment::Potential => 2,
+        ValueSegment::LowValue => 3,
+    }
+}
+
+/// Neumaier-compensated sum, so that merged partial sums match one-shot sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+struct Sum {
+    s: f64,
+    c: f64,
+}
+
+impl Sum {
+    fn add(&mut self, x: f64) {
+        let t = self.s + x;
+        if self.s.abs() >= x.abs() {
+            self.c += (self.s - t) + x;
+        } else {
+            self.c += (x - t) + self.s;
+        }
+        self.s = t;
+    }
+    fn merge(&mut self, o: Sum) {
+        self.add(o.s);
+        self.c += o.c;
+    }
+    fn value(self) -> f64 {
+        self.s + self.c
+    }
+}
+
+/// Mergeable state for mean thresholds: counts and compensated sums of both indices.
+///
+/// Fold blocks of customers (in any partition, in any order), merge states, finish
+/// into the mean thresholds of [`Split::Mean`]. Exact quantiles, medians, 2-means and
+/// Gini need the sorted data and have no such state.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::value::MeanSplitAccumulator;
+///
+/// let mut a = MeanSplitAccumulator::new();
+/// a.fold(&[1.0, 2.0], &[0.0, 1.0])?;
+/// let mut b = MeanSplitAccumulator::new();
+/// b.fold(&[3.0], &[2.0])?;
+/// a.merge(&b);
+/// assert_eq!(a.finish(), Some((2.0, 1.0)));
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeanSplitAccumulator {
+    n: u64,
+    current: Sum,
+    potential: Sum,
+}
+
+impl MeanSplitAccumulator {
+    /// An empty state.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Fold a block of customers.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] for unequal lengths; [`Error::NonFiniteAt`] for
+    /// NaN/inf (the state is unchanged on error).
+    pub fn fold(&mut self, current: &[f64], potential: &[f64]) -> Result<()> {
+        crate::validate::same_len("potential value index", current.len(), potential.len())?;
+        crate::validate::slice_finite("current value index", current)?;
+        crate::validate::slice_finite("potential value index", potential)?;
+        for (c, p) in current.iter().zip(potential) {
+            self.current.add(*c);
+            self.potential.add(*p);
+        }
+        self.n += current.len() as u64;
+        Ok(())
+    }
+    /// Merge another state into this one.
+    pub fn merge(&mut self, other: &Self) {
+        self.n += other.n;
+        self.current.merge(other.current);
+        self.potential.merge(other.potential);
+    }
+    /// Customers folded so far.
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+    /// The mean thresholds `(current, potential)`, `None` before any customer.
+    #[must_use]
+    pub fn finish(&self) -> Option<(f64, f64)> {
+        (self.n > 0).then(|| {
+            let n = self.n as f64;
+            (self.current.value() / n, self.potential.value() / n)
+        })
+    }
+}
+
+/// Mergeable state for the segment table at given thresholds: counts, revenue, ARPU
+/// and index sums per segment.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::value::SegmentAccumulator;
+/// use crm_analytics::strategy::{StrategyBook, ValueSegment};
+///
+/// let mut a = SegmentAccumulator::new(0.5, 0.5);
+/// a.fold(&[0.9, 0.1], &[0.9, 0.1], Some(&[100.0, 10.0]), None)?;
+/// let rows = a.finish(&StrategyBook::default());
+/// assert_eq!(rows[0].segment, ValueSegment::Valuable);
+/// assert!((rows[0].revenue_share.unwrap() - 100.0 / 110.0).abs() < 1e-12);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SegmentAccumulator {
+    current_threshold: f64,
+    potential_threshold: f64,
+    counts: [u64; 4],
+    revenue: [Sum; 4],
+    arpu: [Sum; 4],
+    current: [Sum; 4],
+    potential: [Sum; 4],
+    revenue_seen: bool,
+    arpu_seen: bool,
+}
+
+impl SegmentAccumulator {
+    /// An empty state splitting at the given thresholds (ties go high).
+    #[must_use]
+    pub fn new(current_threshold: f64, potential_threshold: f64) -> Self {
+        SegmentAccumulator {
+            current_threshold,
+            potential_threshold,
+            counts: [0; 4],
+            revenue: [Sum::default(); 4],
+            arpu: [Sum::default(); 4],
+            current: [Sum::default(); 4],
+            potential: [Sum::default(); 4],
+            revenue_seen: false,
+            arpu_seen: false,
+        }
+    }
+
+    /// Fold a block of customers.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`], [`Error::NonFiniteAt`], or [`Error::InvalidValue`]
+    /// for negative revenue (the state is unchanged on error).
+    pub fn fold(
+        &mut self,
+        current: &[f64],
+        potential: &[f64],
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+    ) -> Result<()> {
+        let n = current.len();
+        crate::validate::same_len("potential value index", n, potential.len())?;
+        crate::validate::slice_finite("current value index", current)?;
+        crate::validate::slice_finite("potential value index", potential)?;
+        if let Some(r) = revenue {
+            crate::validate::same_len("revenue", n, r.len())?;
+            check_revenue(r)?;
+        }
+        if let Some(a) = arpu {
+            crate::validate::same_len("arpu", n, a.len())?;
+            crate::validate::slice_finite("arpu", a)?;
+        }
+        let _ = self.fold_segments(current, potential, revenue, arpu);
+        Ok(())
+    }
+
+    fn fold_segments(
+        &mut self,
+        current: &[f64],
+        potential: &[f64],
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+    ) -> Vec<ValueSegment> {
+        self.revenue_seen |= revenue.is_some();
+        self.arpu_seen |= arpu.is_some();
+        let mut out = Vec::with_capacity(current.len());
+        for i in 0..current.len() {
+            let s = ValueSegment::from_levels(
+                current[i] >= self.current_threshold,
+                potential[i] >= self.potential_threshold,
+            );
+            let k = seg_index(s);
+            self.counts[k] += 1;
+            self.current[k].add(current[i]);
+            self.potential[k].add(potential[i]);
+            if let Some(r) = revenue {
+                self.revenue[k].add(r[i]);
+            }
+            if let Some(a) = arpu {
+                self.arpu[k].add(a[i]);
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    /// Merge another state (with the same thresholds) into this one.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if the thresholds differ.
+    pub fn merge(&mut self, other: &Self) -> Result<()> {
+        if self.current_threshold.to_bits() != other.current_threshold.to_bits()
+            || self.potential_threshold.to_bits() != other.potential_threshold.to_bits()
+        {
+            return Err(Error::input(
+                "segment accumulators",
+                "they split at different thresholds and cannot be merged",
+            ));
+        }
+        for k in 0..4 {
+            self.counts[k] += other.counts[k];
+            self.revenue[k].merge(other.revenue[k]);
+            self.arpu[k].merge(other.arpu[k]);
+            self.current[k].merge(other.current[k]);
+            self.potential[k].merge(other.potential[k]);
+        }
+        self.revenue_seen |= other.revenue_seen;
+        self.arpu_seen |= other.arpu_seen;
+        Ok(())
+    }
+
+    /// Customers per segment in [`ValueSegment::ALL`] order.
+    #[must_use]
+    pub fn counts(&self) -> [u64; 4] {
+        self.counts
+    }
+
+    /// The segment table.
+    #[must_use]
+    pub fn finish(&self, book: &StrategyBook) -> Vec<SegmentSummary> {
+        self.summary(book, self.revenue_seen, self.arpu_seen)
+    }
+
+    fn summary(&self, book: &StrategyBook, with_revenue: bool, with_arpu: bool) -> Vec<SegmentSummary> {
+        let n: u64 = self.counts.iter().sum();
+        let total_rev: f64 = self.revenue.iter().map(|s| s.value()).sum();
+        ValueSegment::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, &segment)| {
+                let c = self.counts[k];
+                let mean = |s: Sum| (c > 0).then(|| s.value() / c as f64);
+                SegmentSummary {
+                    segment,
+                    customers: c as usize,
+                    share: if n > 0 { c as f64 / n as f64 } else { 0.0 },
+                    revenue_share: (with_revenue && total_rev > 0.0)
+                        .then(|| self.revenue[k].value() / total_rev),
+                    mean_arpu: if with_arpu { mean(self.arpu[k]) } else { None },
+                    mean_current: mean(self.current[k]),
+                    mean_potential: mean(self.potential[k]),
+                    strategy: book.segment(segment).clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_means_exact_split() {
+        // (1, 2, 3, 10, 11, 12): SSW at the 3|10 split = 2 + 2 = 4, every other split
+        // is larger (e.g. 2|3: 0.5 + 74.75), so the threshold is 10.
+        assert_eq!(two_means_sorted(&[1.0, 2.0, 3.0, 10.0, 11.0, 12.0]), 10.0);
+        // Ties are never split: (1, 5, 5, 5) -> groups {1} and {5, 5, 5}.
+        assert_eq!(two_means_sorted(&[1.0, 5.0, 5.0, 5.0]), 5.0);
+        assert_eq!(two_means_sorted(&[4.0, 4.0]), 4.0);
+    }
+
+    #[test]
+    fn type7_quantile() {
+        // numpy.quantile([1,2,3,4,10], .8, method="linear") = 4 + 0.2·6 = 5.2
+        assert!((quantile_sorted(&[1.0, 2.0, 3.0, 4.0, 10.0], 0.8) - 5.2).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.5);
+    }
+
+    #[test]
+    fn ties_go_high() {
+        let fit = ValueMatrix::new()
+            .split(Split::Fixed(0.5))
+            .classify(&[0.5, 0.4], &[0.5, 0.6], None, None)
+            .unwrap();
+        assert_eq!(fit.segments(), &[ValueSegment::Valuable, ValueSegment::Potential]);
+    }
+}

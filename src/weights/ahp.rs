@@ -1,0 +1,666 @@
+//! AHP: pairwise comparison matrices, priority vectors and consistency.
+
+use std::fmt;
+
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+use super::{RandomIndex, Weights};
+use crate::{Error, Result};
+
+/// How the priority vector is derived from a pairwise comparison matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PriorityMethod {
+    /// Principal (Perron) eigenvector by power iteration (Saaty; default).
+    #[default]
+    Eigenvector,
+    /// Normalised row geometric means (= logarithmic least squares; used for group AHP).
+    GeometricMean,
+    /// Normalise each column to sum 1, then average the rows (和积法, "sum method").
+    ArithmeticMean,
+}
+
+impl fmt::Display for PriorityMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            PriorityMethod::Eigenvector => "eigenvector",
+            PriorityMethod::GeometricMean => "geometric mean",
+            PriorityMethod::ArithmeticMean => "arithmetic mean",
+        })
+    }
+}
+
+/// A statistical warning about an AHP matrix: reported in the result, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum AhpWarning {
+    /// The consistency ratio exceeds the acceptance threshold (default 0.1, Saaty).
+    Inconsistent {
+        /// The consistency ratio.
+        cr: f64,
+        /// The threshold it exceeds.
+        threshold: f64,
+    },
+    /// A judgement lies outside Saaty's scale `[1/9, 9]`.
+    OutsideScale {
+        /// Zero-based row.
+        row: usize,
+        /// Zero-based column.
+        col: usize,
+        /// The judgement.
+        value: f64,
+    },
+}
+
+impl fmt::Display for AhpWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AhpWarning::Inconsistent { cr, threshold } => write!(
+                f,
+                "consistency ratio {cr:.4} exceeds {threshold}: revise the judgements"
+            ),
+            AhpWarning::OutsideScale { row, col, value } => write!(
+                f,
+                "judgement ({row}, {col}) = {value} lies outside Saaty's scale 1/9..9"
+            ),
+        }
+    }
+}
+
+/// The convergence record of the power iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Convergence {
+    /// Iterations performed.
+    pub iterations: usize,
+    /// `max_i |w_i(k) - w_i(k-1)|` at the last iteration.
+    pub last_change: f64,
+    /// The tolerance it was compared with.
+    pub tolerance: f64,
+}
+
+/// Options for the Analytic Hierarchy Process on one pairwise comparison matrix.
+///
+/// | Name | Default | Meaning | Valid range |
+/// |---|---|---|---|
+/// | `method` | [`PriorityMethod::Eigenvector`] | priority vector | any |
+/// | `random_index` | [`RandomIndex::Saaty1980`] | RI table for CR | any; must cover n |
+/// | `reciprocity_tolerance` | `1e-6` | max `|a_ij·a_ji - 1|` | finite, ≥ 0 |
+/// | `tolerance` | `1e-13` | power iteration stops at `max|Δw| <` this | finite, > 0 |
+/// | `max_iterations` | `1000` | power iteration cap | ≥ 1 |
+/// | `cr_threshold` | `0.1` | CR above this is flagged | finite, > 0 |
+/// | `strict` | `false` | turn a CR above the threshold into an `Err` | any |
+///
+/// A user who types 0.333 for 1/3 fails the reciprocity check: enter the upper triangle
+/// with [`Ahp::weigh_upper_triangle`] instead, which builds exact reciprocals.
+///
+/// # Formula
+///
+/// ```text
+/// eigenvector:  w <- A w / ‖A w‖₁ until max|Δw| < tol;   λmax = mean_i (A w)_i / w_i
+/// geometric:    w_i ∝ (Π_j a_ij)^(1/n)
+/// arithmetic:   w_i = mean_j a_ij / Σ_k a_kj
+/// CI = (λmax - n)/(n - 1);  CR = CI/RI(n);  CR = 0 for n ≤ 2
+/// ```
+/// For the approximate methods λmax is estimated the same way, `mean_i (A w)_i / w_i`.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::weights::Ahp;
+///
+/// // Price is 3x as important as coverage and 5x as important as service.
+/// let fit = Ahp::new().weigh_upper_triangle(3, &[3.0, 5.0, 2.0])?;
+/// assert!(fit.weights().as_slice()[0] > 0.6);
+/// assert!(fit.consistency_ratio() < 0.1);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
+///
+/// # References
+/// - Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
+/// - Saaty, T. L. (2008). Decision making with the analytic hierarchy process.
+///   *Int. J. Services Sciences* 1(1), 83-98.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Ahp {
+    method: PriorityMethod,
+    random_index: RandomIndex,
+    reciprocity_tolerance: f64,
+    tolerance: f64,
+    max_iterations: usize,
+    cr_threshold: f64,
+    strict: bool,
+}
+
+impl Default for Ahp {
+    fn default() -> Self {
+        Ahp {
+            method: PriorityMethod::Eigenvector,
+            random_index: RandomIndex::Saaty1980,
+            reciprocity_tolerance: 1e-6,
+            tolerance: 1e-13,
+            max_iterations: 1000,
+            cr_threshold: 0.1,
+            strict: false,
+        }
+    }
+}
+
+impl Ahp {
+    /// The defaults of the table above.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Set the priority method.
+    #[must_use]
+    pub fn method(mut self, m: PriorityMethod) -> Self {
+        self.method = m;
+        self
+    }
+    /// Set the RI table.
+    #[must_use]
+    pub fn random_index(mut self, t: RandomIndex) -> Self {
+        self.random_index = t;
+        self
+    }
+    /// Set the reciprocity tolerance.
+    ///
+    /// # Errors
+    /// `weigh` rejects a negative or non-finite value ([`Error::InvalidOption`]).
+    #[must_use]
+    pub fn reciprocity_tolerance(mut self, t: f64) -> Self {
+        self.reciprocity_tolerance = t;
+        self
+    }
+    /// Set the power-iteration tolerance.
+    ///
+    /// # Errors
+    /// `weigh` rejects a value that is not finite and > 0.
+    #[must_use]
+    pub fn tolerance(mut self, t: f64) -> Self {
+        self.tolerance = t;
+        self
+    }
+    /// Set the power-iteration cap.
+    ///
+    /// # Errors
+    /// `weigh` rejects 0.
+    #[must_use]
+    pub fn max_iterations(mut self, n: usize) -> Self {
+        self.max_iterations = n;
+        self
+    }
+    /// Set the CR acceptance threshold.
+    ///
+    /// # Errors
+    /// `weigh` rejects a value that is not finite and > 0.
+    #[must_use]
+    pub fn cr_threshold(mut self, t: f64) -> Self {
+        self.cr_threshold = t;
+        self
+    }
+    /// Make a CR above the threshold an error instead of a warning.
+    #[must_use]
+    pub fn strict(mut self, yes: bool) -> Self {
+        self.strict = yes;
+        self
+    }
+    /// The priority method.
+    #[must_use]
+    pub fn get_method(&self) -> PriorityMethod {
+        self.method
+    }
+    /// The RI table.
+    #[must_use]
+    pub fn get_random_index(&self) -> RandomIndex {
+        self.random_index
+    }
+    /// The reciprocity tolerance.
+    #[must_use]
+    pub fn get_reciprocity_tolerance(&self) -> f64 {
+        self.reciprocity_tolerance
+    }
+    /// The power-iteration tolerance.
+    #[must_use]
+    pub fn get_tolerance(&self) -> f64 {
+        self.tolerance
+    }
+    /// The power-iteration cap.
+    #[must_use]
+    pub fn get_max_iterations(&self) -> usize {
+        self.max_iterations
+    }
+    /// The CR acceptance threshold.
+    #[must_use]
+    pub fn get_cr_threshold(&self) -> f64 {
+        self.cr_threshold
+    }
+    /// Whether a high CR is an error.
+    #[must_use]
+    pub fn get_strict(&self) -> bool {
+        self.strict
+    }
+
+    fn validate_options(&self) -> Result<()> {
+        crate::validate::non_negative("reciprocity_tolerance", self.reciprocity_tolerance)?;
+        crate::validate::positive("tolerance", self.tolerance)?;
+        crate::validate::positive("cr_threshold", self.cr_threshold)?;
+        if self.max_iterations == 0 {
+            return Err(Error::option("max_iterations", 0, ">= 1"));
+        }
+        Ok(())
+    }
+
+    /// Priorities and consistency of a full pairwise comparison matrix.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] for a bad option; [`Error::Empty`] for a 0x0 matrix;
+    /// [`Error::DimensionMismatch`] if not square; [`Error::NonFinite`] for NaN/inf;
+    /// [`Error::InvalidValue`] naming the cell for a non-positive judgement, a diagonal
+    /// entry other than 1, or `|a_ij·a_ji - 1|` above the reciprocity tolerance;
+    /// [`Error::InvalidInput`] if the RI table does not cover `n > 2`;
+    /// [`Error::NotConverged`] if the power iteration hits its cap;
+    /// with `strict(true)`, [`Error::InvalidInput`] if CR exceeds the threshold.
+    pub fn weigh(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
+        self.validate_options()?;
+        validate_pairwise(a, self.reciprocity_tolerance)?;
+        self.weigh_valid(a)
+    }
+
+    /// Priorities from the strict upper triangle, row by row:
+    /// `a_12, a_13, ..., a_1n, a_23, ..., a_(n-1)n` (`n(n-1)/2` values). The lower
+    /// triangle is filled with exact reciprocals and the diagonal with ones.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] if `upper` has not `n(n-1)/2` values; otherwise as
+    /// [`Ahp::weigh`].
+    pub fn weigh_upper_triangle(&self, n: usize, upper: &[f64]) -> Result<AhpWeights> {
+        let a = from_upper_triangle(n, upper)?;
+        self.weigh(&a)
+    }
+
+    pub(crate) fn weigh_valid(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
+        let n = a.nrows();
+        let ri = self.random_index.value(n);
+        if n > 2 && ri.is_none() {
+            return Err(Error::input(
+                "random index table",
+                format!(
+                    "{} covers n up to {}, the matrix has n = {n}; choose another RandomIndex",
+                    self.random_index,
+                    self.random_index.max_order()
+                ),
+            ));
+        }
+        let (w, convergence) = match self.method {
+            PriorityMethod::Eigenvector => {
+                let (w, c) = power_iteration(a, self.tolerance, self.max_iterations)?;
+                (w, Some(c))
+            }
+            PriorityMethod::GeometricMean => (geometric_mean(a), None),
+            PriorityMethod::ArithmeticMean => (arithmetic_mean(a), None),
+        };
+        let lambda_max = lambda_estimate(a, &w);
+        let (ci, cr) = if n <= 2 {
+            (0.0, 0.0)
+        } else {
+            let ci = (lambda_max - n as f64) / (n as f64 - 1.0);
+            (ci, ci / ri.unwrap_or(f64::NAN))
+        };
+        let mut warnings = Vec::new();
+        if cr > self.cr_threshold {
+            if self.strict {
+                return Err(Error::input(
+                    "pairwise comparison matrix",
+                    format!(
+                        "consistency ratio {cr:.4} ({}) exceeds the threshold {}",
+                        self.random_index, self.cr_threshold
+                    ),
+                ));
+            }
+            warnings.push(AhpWarning::Inconsistent {
+                cr,
+                threshold: self.cr_threshold,
+            });
+        }
+        for i in 0..n {
+            for j in 0..n {
+                let v = a[(i, j)];
+                if !(1.0 / 9.0 - 1e-9..=9.0 + 1e-9).contains(&v) {
+                    warnings.push(AhpWarning::OutsideScale {
+                        row: i,
+                        col: j,
+                        value: v,
+                    });
+                }
+            }
+        }
+        Ok(AhpWeights {
+            weights: Weights::from_normalized(w),
+            lambda_max,
+            ci,
+            cr,
+            random_index_value: if n <= 2 { None } else { ri },
+            options: *self,
+            n,
+            convergence,
+            warnings,
+        })
+    }
+}
+
+/// Build a full reciprocal matrix from its strict upper triangle (row-major).
+pub(crate) fn from_upper_triangle(n: usize, upper: &[f64]) -> Result<DMatrix<f64>> {
+    if n == 0 {
+        return Err(Error::Empty {
+            what: "pairwise comparison matrix".into(),
+        });
+    }
+    crate::validate::same_len(
+        "upper triangle of the pairwise matrix (n(n-1)/2 values)",
+        n * (n - 1) / 2,
+        upper.len(),
+    )?;
+    let mut a = DMatrix::from_element(n, n, 1.0);
+    let mut k = 0;
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let v = upper[k];
+            if !v.is_finite() {
+                return Err(Error::NonFinite {
+                    what: "pairwise comparison matrix".into(),
+                    row: i,
+                    col: j,
+                    value: v,
+                });
+            }
+            a[(i, j)] = v;
+            a[(j, i)] = 1.0 / v;
+            k += 1;
+        }
+    }
+    Ok(a)
+}
+
+/// Check: square, non-empty, finite, positive, unit diagonal, reciprocal within `tol`.
+pub(crate) fn validate_pairwise(a: &DMatrix<f64>, tol: f64) -> Result<()> {
+    let n = a.nrows();
+    if n == 0 || a.ncols() == 0 {
+        return Err(Error::Empty {
+            what: "pairwise comparison matrix".into(),
+        });
+    }
+    crate::validate::same_len("columns of the pairwise comparison matrix", n, a.ncols())?;
+    crate::validate::matrix_finite("pairwise comparison matrix", a)?;
+    let cell = |i: usize, j: usize, v: f64, expected: &str| Error::InvalidValue {
+        what: "pairwise comparison matrix".into(),
+        location: format!("row {i}, column {j}"),
+        value: v,
+        expected: expected.into(),
+    };
+    for i in 0..n {
+        for j in 0..n {
+            let v = a[(i, j)];
+            if !(v > 0.0) {
+                return Err(cell(i, j, v, "> 0"));
+            }
+        }
+        if (a[(i, i)] - 1.0).abs() > tol {
+            return Err(cell(i, i, a[(i, i)], "1 on the diagonal"));
+        }
+    }
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let v = a[(j, i)];
+            if (a[(i, j)] * v - 1.0).abs() > tol {
+                return Err(cell(
+                    j,
+                    i,
+                    v,
+                    &format!(
+                        "the reciprocal of a[{i}][{j}] = {} within {tol:e}",
+                        a[(i, j)]
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn power_iteration(a: &DMatrix<f64>, tol: f64, max_it: usize) -> Result<(Vec<f64>, Convergence)> {
+    let n = a.nrows();
+    let mut w = vec![1.0 / n as f64; n];
+    let mut next = vec![0.0; n];
+    let mut change = f64::INFINITY;
+    for it in 1..=max_it {
+        let mut total = 0.0;
+        for (i, nx) in next.iter_mut().enumerate() {
+            let mut s = 0.0;
+            for (j, wj) in w.iter().enumerate() {
+                s += a[(i, j)] * wj;
+            }
+            *nx = s;
+            total += s;
+        }
+        change = 0.0;
+        for (nx, wi) in next.iter_mut().zip(w.iter_mut()) {
+            *nx /= total;
+            change = change.max((*nx - *wi).abs());
+            *wi = *nx;
+        }
+        if change < tol {
+            return Ok((
+                w,
+                Convergence {
+                    iterations: it,
+                    last_change: change,
+                    tolerance: tol,
+                },
+            ));
+        }
+    }
+    Err(Error::NotConverged {
+        what: "AHP power iteration".into(),
+        iterations: max_it,
+        last_change: change,
+    })
+}
+
+fn geometric_mean(a: &DMatrix<f64>) -> Vec<f64> {
+    let n = a.nrows();
+    let g: Vec<f64> = (0..n)
+        .map(|i| ((0..n).map(|j| a[(i, j)].ln()).sum::<f64>() / n as f64).exp())
+        .collect();
+    let s: f64 = g.iter().sum();
+    g.into_iter().map(|v| v / s).collect()
+}
+
+fn arithmetic_mean(a: &DMatrix<f64>) -> Vec<f64> {
+    let n = a.nrows();
+    let colsum: Vec<f64> = (0..n).map(|j| a.column(j).sum()).collect();
+    (0..n)
+        .map(|i| (0..n).map(|j| a[(i, j)] / colsum[j]).sum::<f64>() / n as f64)
+        .collect()
+}
+
+fn lambda_estimate(a: &DMatrix<f64>, w: &[f64]) -> f64 {
+    let n = a.nrows();
+    let mut s = 0.0;
+    for i in 0..n {
+        let aw: f64 = (0..n).map(|j| a[(i, j)] * w[j]).sum();
+        s += aw / w[i];
+    }
+    s / n as f64
+}
+
+/// The priorities and consistency of one pairwise comparison matrix.
+///
+/// Produced by [`Ahp::weigh`]. A consistency ratio above the threshold is reported in
+/// [`AhpWeights::warnings`], not as an error (unless [`Ahp::strict`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[must_use]
+pub struct AhpWeights {
+    weights: Weights,
+    lambda_max: f64,
+    ci: f64,
+    cr: f64,
+    random_index_value: Option<f64>,
+    options: Ahp,
+    n: usize,
+    convergence: Option<Convergence>,
+    warnings: Vec<AhpWarning>,
+}
+
+impl AhpWeights {
+    /// The priority vector.
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+    /// λmax, `mean_i (A w)_i / w_i`.
+    #[must_use]
+    pub fn lambda_max(&self) -> f64 {
+        self.lambda_max
+    }
+    /// Consistency index `(λmax - n)/(n - 1)` (0 for n ≤ 2).
+    #[must_use]
+    pub fn consistency_index(&self) -> f64 {
+        self.ci
+    }
+    /// Consistency ratio `CI/RI(n)` (0 for n ≤ 2 by definition).
+    #[must_use]
+    pub fn consistency_ratio(&self) -> f64 {
+        self.cr
+    }
+    /// `RI(n)` from the table used; `None` for n ≤ 2.
+    #[must_use]
+    pub fn random_index_value(&self) -> Option<f64> {
+        self.random_index_value
+    }
+    /// The RI table used.
+    #[must_use]
+    pub fn random_index(&self) -> RandomIndex {
+        self.options.random_index
+    }
+    /// Whether CR ≤ the threshold.
+    #[must_use]
+    pub fn is_consistent(&self) -> bool {
+        self.cr <= self.options.cr_threshold
+    }
+    /// Matrix order n.
+    #[must_use]
+    pub fn n(&self) -> usize {
+        self.n
+    }
+    /// The options used.
+    pub fn options(&self) -> &Ahp {
+        &self.options
+    }
+    /// The power-iteration record (eigenvector method only).
+    #[must_use]
+    pub fn convergence(&self) -> Option<Convergence> {
+        self.convergence
+    }
+    /// Warnings: CR above the threshold, judgements outside 1/9..9.
+    #[must_use]
+    pub fn warnings(&self) -> &[AhpWarning] {
+        &self.warnings
+    }
+    /// Saaty's stricter acceptance (CR < 0.05 for n = 3, < 0.08 for n = 4, < 0.1 otherwise).
+    #[must_use]
+    pub fn saaty_strict_acceptable(&self) -> bool {
+        let t = match self.n {
+            3 => 0.05,
+            4 => 0.08,
+            _ => 0.1,
+        };
+        self.cr < t
+    }
+    /// Alonso & Lamata (2006) linear rule: `λmax < n + 0.1·(1.7699 n - 4.3513)`.
+    #[must_use]
+    pub fn alonso_lamata_acceptable(&self) -> bool {
+        let n = self.n as f64;
+        self.n <= 2 || self.lambda_max < n + 0.1 * (1.7699 * n - 4.3513)
+    }
+}
+
+impl fmt::Display for AhpWeights {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "AHP priorities ({}, n = {})", self.options.method, self.n)?;
+        writeln!(f, "{:>6}  {:>10}", "item", "weight")?;
+        for (i, w) in self.weights.iter().enumerate() {
+            writeln!(f, "{:>6}  {:>10.6}", i + 1, w)?;
+        }
+        writeln!(f, "lambda_max = {:.6}, CI = {:.6}", self.lambda_max, self.ci)?;
+        match self.random_index_value {
+            Some(ri) => writeln!(
+                f,
+                "CR = {:.4} (RI = {ri} from {})",
+                self.cr, self.options.random_index
+            )?,
+            None => writeln!(f, "CR = 0 (n <= 2: always consistent)")?,
+        }
+        if let Some(c) = self.convergence {
+            writeln!(
+                f,
+                "power iteration: {} iterations, last change {:.1e}",
+                c.iterations, c.last_change
+            )?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consistent_matrix_is_exact() {
+        // a_ij = w_i/w_j with w = (.5, .3, .2): eigenvector = w, λmax = 3, CI = 0.
+        let w = [0.5, 0.3, 0.2];
+        let a = DMatrix::from_fn(3, 3, |i, j| w[i] / w[j]);
+        for m in [
+            PriorityMethod::Eigenvector,
+            PriorityMethod::GeometricMean,
+            PriorityMethod::ArithmeticMean,
+        ] {
+            let fit = Ahp::new().method(m).weigh(&a).unwrap();
+            for (x, y) in fit.weights().iter().zip(w) {
+                assert!((x - y).abs() < 1e-14);
+            }
+            assert!((fit.lambda_max() - 3.0).abs() < 1e-12);
+            assert!(fit.consistency_ratio().abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn validation_names_the_cell() {
+        let a = DMatrix::from_row_slice(2, 2, &[1.0, 3.0, 0.333, 1.0]);
+        let e = Ahp::new().weigh(&a).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pairwise comparison matrix at row 1, column 0 must be the reciprocal of \
+             a[0][1] = 3 within 1e-6, got 0.333"
+        );
+        let a = DMatrix::from_row_slice(2, 2, &[1.0, -3.0, 0.5, 1.0]);
+        assert!(Ahp::new().weigh(&a).unwrap_err().to_string().contains("row 0, column 1"));
+        let a = DMatrix::from_element(11, 11, 1.0);
+        let e = Ahp::new().weigh(&a).unwrap_err();
+        assert!(e.to_string().contains("Saaty (1980) covers n up to 10"));
+        assert!(Ahp::new().random_index(RandomIndex::Saaty2005).weigh(&a).is_ok());
+    }
+
+    #[test]
+    fn n_two_is_consistent_by_definition() {
+        let fit = Ahp::new().weigh_upper_triangle(2, &[3.0]).unwrap();
+        assert_eq!(fit.consistency_ratio(), 0.0);
+        assert!((fit.weights().as_slice()[0] - 0.75).abs() < 1e-14);
+        let fit = Ahp::new().weigh_upper_triangle(1, &[]).unwrap();
+        assert_eq!(fit.weights().as_slice(), &[1.0]);
+    }
+}

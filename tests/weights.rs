@@ -1,0 +1,483 @@
+//! `weights` against published examples (tests/data/weights, MODELS.md §1-2).
+
+use approx::assert_relative_eq;
+use crm_analytics::weights::{
+    Ahp, AhpWarning, Combination, ConstantColumn, Critic, CvWeights, Direction, EntropyVariant,
+    EntropyWeights, GroupAggregation, Hierarchy, Merec, Normalization, Normalize,
+    PriorityMethod, RandomIndex, RankTies, StdDevWeights, Weights,
+};
+use nalgebra::DMatrix;
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::common::data;
+
+fn json(name: &str) -> Value {
+    serde_json::from_str(&data(&format!("weights/{name}"))).unwrap()
+}
+
+fn matrix(v: &Value) -> DMatrix<f64> {
+    let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone()).unwrap();
+    let (n, m) = (rows.len(), rows[0].len());
+    DMatrix::from_fn(n, m, |i, j| rows[i][j])
+}
+
+fn vec_of(v: &Value) -> Vec<f64> {
+    serde_json::from_value(v.clone()).unwrap()
+}
+
+fn table_key(t: RandomIndex) -> &'static str {
+    match t {
+        RandomIndex::Saaty1980 => "saaty_1980",
+        RandomIndex::Saaty1980ExtCommon => "saaty_1980_ext_common",
+        RandomIndex::Saaty1980ExtPyDecision => "saaty_1980_ext_pydecision",
+        RandomIndex::Saaty2005 => "saaty_2005",
+        RandomIndex::DoneganDodd1991 => "donegan_dodd_1991",
+        RandomIndex::AlonsoLamata2006 => "alonso_lamata_2006",
+        RandomIndex::TummalaLing1998 => "tummala_ling_1998",
+        RandomIndex::ChineseTextbook => "chinese_textbook",
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn random_index_tables_match_the_reference_file() {
+    // Every table in ahp_random_index_tables.json, value by value (the two extension
+    // entries hold only n = 11..15 and sit on top of Saaty 1980).
+    let j = json("ahp_random_index_tables.json");
+    for t in RandomIndex::ALL {
+        let key = table_key(t);
+        let vals = j["tables"][key]["values"].as_object().unwrap();
+        for (n, v) in vals {
+            let n: usize = n.parse().unwrap();
+            assert_eq!(t.value(n), Some(v.as_f64().unwrap()), "{key} n={n}");
+        }
+    }
+    assert_eq!(RandomIndex::Saaty1980.value(11), None);
+    assert_eq!(RandomIndex::Saaty1980ExtPyDecision.value(12), Some(1.48));
+}
+
+#[test]
+fn saaty_2008_drinks_under_every_table() {
+    // Saaty (2008): published 3-dp weights .177 .019 .042 .116 .190 .129 .327;
+    // λmax 7.17663 (numpy eig), CR .022 (Saaty 2005, AHPy), .0235 (Donegan-Dodd, AHPy).
+    let j = json("ahp_saaty2008_drinks.json");
+    let a = matrix(&j["matrix"]);
+    let published = [0.177, 0.019, 0.042, 0.116, 0.190, 0.129, 0.327];
+    let exact = vec_of(&j["computed_numpy_eig_independent"]["eigenvector_weights"]);
+    for t in RandomIndex::ALL {
+        let fit = Ahp::new().random_index(t).weigh(&a).unwrap();
+        for (k, w) in fit.weights().iter().enumerate() {
+            assert!((w - published[k]).abs() <= 0.0005 + 1e-12, "{k}: {w}");
+            assert_relative_eq!(*w, exact[k], max_relative = 1e-10);
+        }
+        assert_relative_eq!(fit.lambda_max(), 7.17662903933035, max_relative = 1e-12);
+        assert_relative_eq!(fit.consistency_index(), 0.029438173221724966, max_relative = 1e-10);
+        let cr = &j["computed_numpy_eig_independent"]["CR_by_table"][table_key(t)];
+        match cr.as_f64() {
+            Some(cr) => assert_relative_eq!(fit.consistency_ratio(), cr, max_relative = 1e-10),
+            None => {
+                // extension-only entries: n = 7 uses the Saaty 1980 value (.0223)
+                assert_relative_eq!(fit.consistency_ratio(), 0.02230164638009467, max_relative = 1e-10)
+            }
+        }
+        assert!(fit.is_consistent() && fit.warnings().is_empty());
+        assert!(fit.convergence().unwrap().last_change < 1e-13);
+    }
+    let f05 = Ahp::new().random_index(RandomIndex::Saaty2005).weigh(&a).unwrap();
+    assert!((f05.consistency_ratio() - 0.022).abs() <= 0.0005);
+    let fdd = Ahp::new()
+        .random_index(RandomIndex::DoneganDodd1991)
+        .weigh(&a)
+        .unwrap();
+    assert!((fdd.consistency_ratio() - 0.0235).abs() <= 0.00005);
+    let f80 = Ahp::new().weigh(&a).unwrap();
+    assert!((f80.consistency_ratio() - 0.0223).abs() <= 0.00005);
+    assert!(f80.to_string().contains("Saaty (1980)"));
+}
+
+#[test]
+fn drinks_geometric_and_arithmetic_means() {
+    let j = json("ahp_saaty2008_drinks.json");
+    let a = matrix(&j["matrix"]);
+    let c = &j["computed_numpy_eig_independent"];
+    let g = Ahp::new().method(PriorityMethod::GeometricMean).weigh(&a).unwrap();
+    // MODELS.md §2.1: geometric-mean w = (.17872, .01846, .04223, .11650, .19114, .12862, .32432)
+    for (w, p) in g.weights().iter().zip([0.17872, 0.01846, 0.04223, 0.11650, 0.19114, 0.12862, 0.32432]) {
+        assert!((w - p).abs() <= 0.000005 + 1e-12);
+    }
+    assert_relative_eq!(g.lambda_max(), c["lambda_from_geometric"].as_f64().unwrap(), max_relative = 1e-12);
+    let m = Ahp::new().method(PriorityMethod::ArithmeticMean).weigh(&a).unwrap();
+    let exp = vec_of(&c["column_normalised_row_mean_weights"]);
+    for (w, p) in m.weights().iter().zip(exp) {
+        assert_relative_eq!(*w, p, max_relative = 1e-12);
+    }
+    assert_relative_eq!(m.lambda_max(), c["lambda_from_row_mean"].as_f64().unwrap(), max_relative = 1e-12);
+}
+
+#[test]
+fn upper_triangle_equals_full_matrix() {
+    // The drinks matrix typed as its upper triangle of exact fractions.
+    let j = json("ahp_saaty2008_drinks.json");
+    let a = matrix(&j["matrix"]);
+    let mut up = Vec::new();
+    for i in 0..7 {
+        for k in (i + 1)..7 {
+            up.push(a[(i, k)]);
+        }
+    }
+    let f1 = Ahp::new().weigh(&a).unwrap();
+    let f2 = Ahp::new().weigh_upper_triangle(7, &up).unwrap();
+    assert_relative_eq!(f1.weights(), f2.weights(), max_relative = 1e-12);
+}
+
+#[test]
+fn wang_chin_inconsistent_matrix_is_weighed_and_flagged() {
+    // Wang & Chin (2011): w = (.3208, .1395, .0348, .1285, .2374, .1391), λmax 7.41987, CR ≈ .229.
+    let j = json("ahp_wang_chin2011_6x6.json");
+    let a = matrix(&j["matrix"]);
+    let fit = Ahp::new().weigh(&a).unwrap();
+    for (w, p) in fit.weights().iter().zip([0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391]) {
+        assert!((w - p).abs() <= 0.00005 + 1e-12, "{w} vs {p}");
+    }
+    assert_relative_eq!(fit.lambda_max(), 7.41987010192128, max_relative = 1e-11);
+    assert_relative_eq!(fit.consistency_ratio(), 0.22901130676149675, max_relative = 1e-10);
+    assert!(!fit.is_consistent());
+    assert!(matches!(fit.warnings()[0], AhpWarning::Inconsistent { .. }));
+    let tl = Ahp::new().random_index(RandomIndex::TummalaLing1998).weigh(&a).unwrap();
+    assert_relative_eq!(tl.consistency_ratio(), 0.22978962646403622, max_relative = 1e-10);
+    let e = Ahp::new().strict(true).weigh(&a).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid pairwise comparison matrix: consistency ratio 0.2290 (Saaty (1980)) exceeds the threshold 0.1"
+    );
+}
+
+#[test]
+fn judgement_outside_scale_is_a_warning() {
+    let fit = Ahp::new().weigh_upper_triangle(2, &[12.0]).unwrap();
+    assert!(fit.warnings().iter().any(|w| matches!(w, AhpWarning::OutsideScale { row: 0, col: 1, .. })));
+}
+
+fn leader() -> Hierarchy {
+    let j = json("ahp_leader_hierarchy.json");
+    let crit: Vec<String> = serde_json::from_value(j["criteria"].clone()).unwrap();
+    let alts: Vec<String> = serde_json::from_value(j["alternatives"].clone()).unwrap();
+    let mut h = Hierarchy::new(&crit, matrix(&j["criteria_matrix"])).unwrap();
+    for c in &crit {
+        let child = Hierarchy::new(&alts, matrix(&j["alternative_matrices"][c])).unwrap();
+        h = h.with_child(c, child).unwrap();
+    }
+    h
+}
+
+#[test]
+fn leader_hierarchy_global_weights_and_cr_h() {
+    // Wikipedia/AHPy: criteria w = (.54757, .12656, .26995, .05593), λmax 4.11842, CR .044
+    // (Saaty 2005); global Nell .493, Moll .358, Sue .15; CR_H = .024640/.58 = .0425.
+    let fit = Ahp::new().weigh_hierarchy(&leader()).unwrap();
+    let root = &fit.nodes()[0].local;
+    for (w, p) in root.weights().iter().zip([0.54757, 0.12656, 0.26995, 0.05593]) {
+        assert!((w - p).abs() <= 0.000005 + 1e-12);
+    }
+    assert_relative_eq!(root.lambda_max(), 4.118418024313366, max_relative = 1e-11);
+    let s05 = Ahp::new()
+        .random_index(RandomIndex::Saaty2005)
+        .weigh_hierarchy(&leader())
+        .unwrap();
+    assert!((s05.nodes()[0].local.consistency_ratio() - 0.044).abs() <= 0.0005);
+    let syn = fit.synthesis();
+    let get = |name: &str| syn.iter().find(|(l, _)| l == name).unwrap().1;
+    assert!((get("Nell") - 0.493).abs() <= 0.0005);
+    assert!((get("Moll") - 0.358).abs() <= 0.0005);
+    assert!((get("Sue") - 0.15).abs() <= 0.005);
+    assert_relative_eq!(get("Nell"), 0.4927881882343744, max_relative = 1e-10);
+    assert_relative_eq!(get("Moll"), 0.35813676942236544, max_relative = 1e-10);
+    assert_relative_eq!(fit.leaves().iter().map(|l| l.global).sum::<f64>(), 1.0, max_relative = 1e-12);
+    let lvl = fit.levels()[1];
+    assert!((lvl.weighted_ci - 0.02464).abs() < 5e-6, "{}", lvl.weighted_ci);
+    assert!((lvl.cr.unwrap() - 0.0425).abs() < 5e-5);
+    assert_relative_eq!(lvl.weighted_ri, 0.58, max_relative = 1e-12);
+    // AHPy child CRs (Saaty 2005): Experience .035, Education .062, Charisma .069, Age .028
+    for (node, cr) in s05.nodes()[1..].iter().zip([0.035, 0.062, 0.069, 0.028]) {
+        assert!((node.local.consistency_ratio() - cr).abs() <= 0.0005, "{:?}", node.path);
+    }
+}
+
+#[test]
+fn group_ahp_aij_is_geometric_mean_of_judgements() {
+    // Two experts, 2x2: a12 = 4 and 1 -> AIJ a12 = sqrt(4) = 2 -> w = (2/3, 1/3).
+    // AIP: w1 = (.8, .2), w2 = (.5, .5) -> sqrt(.4) : sqrt(.1) = 2 : 1 -> (2/3, 1/3) too.
+    let m = |a: f64| DMatrix::from_row_slice(2, 2, &[1.0, a, 1.0 / a, 1.0]);
+    for agg in [GroupAggregation::Judgements, GroupAggregation::Priorities] {
+        let g = Ahp::new().weigh_group(&[m(4.0), m(1.0)], None, agg).unwrap();
+        assert_relative_eq!(g.weights().as_slice()[0], 2.0 / 3.0, max_relative = 1e-12);
+        assert_eq!(g.individual().len(), 2);
+    }
+    // Expert weights (.75, .25): a12 = 4^.75 = 2.828 -> w1 = 2.828/3.828.
+    let ew = Weights::new(vec![0.75, 0.25]).unwrap();
+    let g = Ahp::new()
+        .weigh_group(&[m(4.0), m(1.0)], Some(&ew), GroupAggregation::Judgements)
+        .unwrap();
+    let a = 4f64.powf(0.75);
+    assert_relative_eq!(g.weights().as_slice()[0], a / (1.0 + a), max_relative = 1e-12);
+}
+
+#[test]
+fn entropy_four_published_cases() {
+    // Elsayed et al. 2017 (6 dp), Xu 2004 (4 dp), Zavadskas & Podvezko 2016 (4 dp),
+    // Lee & Chang 2018 (3 dp): raw sum normalisation.
+    let j = json("entropy_examples.json");
+    for case in j["cases"].as_array().unwrap() {
+        let x = matrix(&case["matrix"]);
+        let pubw = vec_of(&case["published_weights"]);
+        let dp = case["published_decimals"].as_i64().unwrap() as i32;
+        let fit = EntropyWeights::new()
+            .weigh(&x, &vec![Direction::Benefit; x.ncols()])
+            .unwrap();
+        let half = 0.5 * 10f64.powi(-dp) + 1e-12;
+        for (w, p) in fit.weights().iter().zip(&pubw) {
+            assert!((w - p).abs() <= half, "{w} vs {p} ({dp} dp)");
+        }
+        let full = vec_of(&case["computed_raw_sum_normalisation"]["weights"]);
+        for (w, p) in fit.weights().iter().zip(&full) {
+            assert!((w - p).abs() < 1e-12);
+        }
+        let ent = vec_of(&case["computed_raw_sum_normalisation"]["entropy_E"]);
+        for (e, p) in fit.entropy().unwrap().iter().zip(&ent) {
+            assert!((e - p).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn entropy_min_max_variants() {
+    // Xu 2004, all benefit: min-max with 0 ln 0 = 0 -> (.46944, .20662, .17551, .14843);
+    // shifted 0.99 r + 0.01 -> (.46083, .20886, .17856, .15175) (numpy, refdata).
+    let j = json("entropy_examples.json");
+    let case = &j["cases"][1];
+    let x = matrix(&case["matrix"]);
+    let dirs = [Direction::Benefit; 4];
+    let mm = EntropyWeights::new()
+        .variant(EntropyVariant::MinMax)
+        .weigh(&x, &dirs)
+        .unwrap();
+    let exp = vec_of(&case["variant_minmax_then_entropy_(Chinese_practice,_0*ln0=0)_computed"]["weights"]);
+    for (w, p) in mm.weights().iter().zip(exp) {
+        assert_relative_eq!(*w, p, max_relative = 1e-10);
+    }
+    let sh = EntropyWeights::new()
+        .variant(EntropyVariant::Shifted(0.01))
+        .weigh(&x, &dirs)
+        .unwrap();
+    let exp = vec_of(&case["variant_minmax_shift_0.01_then_entropy_computed"]["weights"]);
+    for (w, p) in sh.weights().iter().zip(exp) {
+        assert_relative_eq!(*w, p, max_relative = 1e-10);
+    }
+    // Zavadskas & Podvezko with its cost criteria in the min-max variant.
+    let case = &j["cases"][2];
+    let x = matrix(&case["matrix"]);
+    use Direction::{Benefit as B, Cost as C};
+    let mm = EntropyWeights::new()
+        .variant(EntropyVariant::MinMax)
+        .weigh(&x, &[C, B, C, B])
+        .unwrap();
+    let exp = vec_of(&case["variant_minmax_then_entropy_(Chinese_practice,_0*ln0=0)_computed"]["weights"]);
+    for (w, p) in mm.weights().iter().zip(exp) {
+        assert_relative_eq!(*w, p, max_relative = 1e-10);
+    }
+}
+
+#[test]
+fn critic_tus_adali_benefit_and_cost() {
+    // Tuş & Adalı 2019: [pub] (.157, .249, .168, .121, .154, .151) with all benefit;
+    // C1 as cost: (.1841, .2130, .1422, .1583, .1684, .1340) (MODELS.md §2.3).
+    let j = json("critic_tus_adali2019.json");
+    let x = matrix(&j["matrix"]);
+    let fit = Critic::new().weigh(&x, &[Direction::Benefit; 6]).unwrap();
+    for (w, p) in fit.weights().iter().zip([0.157, 0.249, 0.168, 0.121, 0.154, 0.151]) {
+        assert!((w - p).abs() <= 0.0005 + 1e-12);
+    }
+    let full = vec_of(&j["computed"]["all_benefit"]["weights"]);
+    for (w, p) in fit.weights().iter().zip(full) {
+        assert_relative_eq!(*w, p, max_relative = 1e-10);
+    }
+    let info = vec_of(&j["computed"]["all_benefit"]["information_C"]);
+    for (c, p) in fit.scores().iter().zip(info) {
+        assert_relative_eq!(*c, p, max_relative = 1e-10);
+    }
+    let mut dirs = [Direction::Benefit; 6];
+    dirs[0] = Direction::Cost;
+    let fit = Critic::new().weigh(&x, &dirs).unwrap();
+    for (w, p) in fit.weights().iter().zip([0.1841, 0.2130, 0.1422, 0.1583, 0.1684, 0.1340]) {
+        assert!((w - p).abs() <= 0.00005 + 1e-12, "{w} vs {p}");
+    }
+}
+
+#[test]
+fn merec_keshavarz_ghorabaee_2021() {
+    // MODELS.md §2.4 [pub]: (.5752, .0141, .4016, .0091).
+    let x = DMatrix::from_row_slice(
+        5,
+        4,
+        &[
+            450.0, 8000.0, 54.0, 145.0, 10.0, 9100.0, 2.0, 160.0, 100.0, 8200.0, 31.0, 153.0,
+            220.0, 9300.0, 1.0, 162.0, 5.0, 8400.0, 23.0, 158.0,
+        ],
+    );
+    use Direction::{Benefit as B, Cost as C};
+    let fit = Merec::new().weigh(&x, &[B, B, C, C]).unwrap();
+    for (w, p) in fit.weights().iter().zip([0.5752, 0.0141, 0.4016, 0.0091]) {
+        assert!((w - p).abs() <= 0.00005 + 1e-12);
+    }
+    // Removal effects E_j (paper, 2 dp): 1.71, 0.04, 1.19, 0.03
+    for (e, p) in fit.scores().iter().zip([1.71, 0.04, 1.19, 0.03]) {
+        assert!((e - p).abs() <= 0.005 + 1e-12, "{e}");
+    }
+}
+
+#[test]
+fn std_cv_and_combination_by_hand() {
+    // columns (1,2,3) and (2,4,9): raw sd 1 and sqrt(13) = 3.6056; means 2 and 5 ->
+    // CV .5 and .72111; normalised min-max (0,.5,1) and (0,2/7,1): sd .5 and .50508.
+    let x = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, 2.0, 4.0, 3.0, 9.0]);
+    let d = [Direction::Benefit; 2];
+    let raw = StdDevWeights::new().normalize(false).weigh(&x, &d).unwrap();
+    assert_relative_eq!(raw.weights().as_slice()[0], 1.0 / (1.0 + 13f64.sqrt()), max_relative = 1e-12);
+    let cv = CvWeights::new().weigh(&x, &d).unwrap();
+    let c2 = 13f64.sqrt() / 5.0;
+    assert_relative_eq!(cv.weights().as_slice()[0], 0.5 / (0.5 + c2), max_relative = 1e-12);
+    let nrm = StdDevWeights::new().weigh(&x, &d).unwrap();
+    let s2 = ((2.0f64 / 7.0 - 3.0 / 7.0).powi(2) + (3.0f64 / 7.0).powi(2) + (4.0f64 / 7.0).powi(2)) / 2.0;
+    assert_relative_eq!(nrm.weights().as_slice()[0], 0.5 / (0.5 + s2.sqrt()), max_relative = 1e-12);
+    let e = Combination::Linear(1.5)
+        .combine(raw.weights(), cv.weights())
+        .unwrap_err();
+    assert_eq!(e.to_string(), "option `alpha` must be in [0, 1], got 1.5");
+}
+
+#[test]
+fn normalisation_models_worked_example() {
+    // MODELS.md §1: x = (10, 20, 20, 40, 60).
+    let x = DMatrix::from_column_slice(5, 1, &[10.0, 20.0, 20.0, 40.0, 60.0]);
+    let cases: [(Normalization, [f64; 5]); 5] = [
+        (Normalization::MinMax, [0.0, 0.2, 0.2, 0.6, 1.0]),
+        (Normalization::ZScore, [-1.0, -0.5, -0.5, 0.5, 1.5]),
+        (Normalization::PercentRank(RankTies::MidRank), [0.1, 0.4, 0.4, 0.7, 0.9]),
+        (Normalization::PercentRank(RankTies::RankOverN), [0.2, 0.5, 0.5, 0.8, 1.0]),
+        (Normalization::PercentRank(RankTies::ZeroToOne), [0.0, 0.375, 0.375, 0.75, 1.0]),
+    ];
+    for (m, exp) in cases {
+        let r = Normalize::new().method(m).apply(&x, &[Direction::Benefit]).unwrap();
+        for (a, b) in r.iter().zip(exp) {
+            assert!((a - b).abs() < 1e-12, "{m}: {a} vs {b}");
+        }
+    }
+    let c = DMatrix::from_column_slice(3, 1, &[7.0, 7.0, 7.0]);
+    let e = Normalize::new().apply(&c, &[Direction::Benefit]).unwrap_err();
+    assert!(e.to_string().contains("indicator column 0"));
+    let z = Normalize::new()
+        .constant(ConstantColumn::Zeros)
+        .apply(&c, &[Direction::Benefit])
+        .unwrap();
+    assert!(z.iter().all(|v| *v == 0.0));
+}
+
+#[test]
+fn errors_name_what_and_where() {
+    let x = DMatrix::from_row_slice(2, 2, &[1.0, f64::NAN, 2.0, 3.0]);
+    let e = EntropyWeights::new().weigh(&x, &[Direction::Benefit; 2]).unwrap_err();
+    assert_eq!(e.to_string(), "`indicator matrix` has a non-finite value (NaN) at row 0, column 1");
+    let x = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 2.0, 3.0]);
+    let e = Critic::new().weigh(&x, &[Direction::Benefit]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in directions (one per column): expected 2, found 1"
+    );
+    let a = DMatrix::from_row_slice(2, 3, &[1.0; 6]);
+    assert!(Ahp::new().weigh(&a).is_err());
+    let e = Ahp::new().weigh_upper_triangle(3, &[1.0, 2.0]).unwrap_err();
+    assert!(e.to_string().contains("expected 3, found 2"));
+}
+
+fn positive_matrix() -> impl Strategy<Value = DMatrix<f64>> {
+    (3usize..12, 2usize..6).prop_flat_map(|(n, m)| {
+        proptest::collection::vec(0.1f64..100.0, n * m)
+            .prop_map(move |v| DMatrix::from_row_slice(n, m, &v))
+    })
+}
+
+fn all_objective(x: &DMatrix<f64>) -> Vec<Option<Weights>> {
+    let d = vec![Direction::Benefit; x.ncols()];
+    let mut dirs = d.clone();
+    dirs[0] = Direction::Cost;
+    vec![
+        EntropyWeights::new().weigh(x, &d).ok().map(|f| f.weights().clone()),
+        EntropyWeights::new()
+            .variant(EntropyVariant::Shifted(0.01))
+            .weigh(x, &dirs)
+            .ok()
+            .map(|f| f.weights().clone()),
+        Critic::new().weigh(x, &dirs).ok().map(|f| f.weights().clone()),
+        StdDevWeights::new().weigh(x, &d).ok().map(|f| f.weights().clone()),
+        CvWeights::new().weigh(x, &d).ok().map(|f| f.weights().clone()),
+        Merec::new().weigh(x, &dirs).ok().map(|f| f.weights().clone()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn weights_sum_to_one_and_are_invariant(x in positive_matrix(), scale in 0.01f64..100.0, shift in 0usize..50) {
+        let base = all_objective(&x);
+        let n = x.nrows();
+        // row permutation (rotation) and rescaling column 1
+        let perm = DMatrix::from_fn(n, x.ncols(), |i, j| {
+            let v = x[((i + shift) % n, j)];
+            if j == 1 { v * scale } else { v }
+        });
+        let moved = all_objective(&perm);
+        for (a, b) in base.iter().zip(&moved) {
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    prop_assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                    prop_assert!(a.iter().all(|w| *w >= 0.0));
+                    for (p, q) in a.iter().zip(b.iter()) {
+                        prop_assert!((p - q).abs() < 1e-9, "{p} vs {q}");
+                    }
+                }
+                (None, None) => {}
+                _ => prop_assert!(false, "one side failed"),
+            }
+        }
+    }
+
+    #[test]
+    fn ahp_weights_sum_to_one(up in proptest::collection::vec(0.111f64..9.0, 10)) {
+        let fit = Ahp::new().weigh_upper_triangle(5, &up).unwrap();
+        prop_assert!((fit.weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        prop_assert!(fit.consistency_ratio() >= -1e-12);
+        prop_assert!(fit.lambda_max() >= 5.0 - 1e-9);
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_input(v in proptest::collection::vec(prop_oneof![
+        Just(f64::NAN), Just(0.0), Just(-1.0), Just(f64::INFINITY), -1e6f64..1e6], 0..30), m in 1usize..4) {
+        let n = v.len() / m;
+        let x = DMatrix::from_row_slice(n, m, &v[..n * m]);
+        let d = vec![Direction::Benefit; m];
+        let _ = all_objective(&x);
+        let _ = EntropyWeights::new().variant(EntropyVariant::MinMax).weigh(&x, &d);
+        for meth in [Normalization::MinMax, Normalization::ZScore, Normalization::Sum, Normalization::Max,
+                     Normalization::Vector, Normalization::PercentRank(RankTies::ZeroToOne)] {
+            let _ = Normalize::new().method(meth).apply(&x, &d);
+        }
+        if n == m {
+            let _ = Ahp::new().weigh(&x);
+            let _ = Ahp::new().method(PriorityMethod::GeometricMean).weigh(&x);
+        }
+        let k = (1..6).find(|k| k * (k - 1) / 2 == v.len());
+        if let Some(k) = k { let _ = Ahp::new().weigh_upper_triangle(k, &v); }
+    }
+}
