@@ -841,3 +841,46 @@ fn johnson_weights_match_published_rwa_diamonds_output() {
     assert_relative_eq!(lmg.contributions()[0], 0.000729149, max_relative = 5e-5);
     assert_relative_eq!(lmg.contributions()[1], 0.849946308, max_relative = 1e-6);
 }
+
+#[test]
+fn derived_call_errors_are_pinned_by_message() {
+    let (x, y) = bodyfat();
+    let fit = Ols::new().fit_named(&x, &y, &BODYFAT_NAMES).unwrap();
+    let e = fit.predict(&DMatrix::zeros(1, 2)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in columns of `x_new` (must equal the fitted predictors): expected 3, found 2"
+    );
+    let mut bad = DMatrix::zeros(2, 3);
+    bad[(1, 2)] = f64::NAN;
+    assert_eq!(
+        fit.predict(&bad).unwrap_err().to_string(),
+        "`x_new` has a non-finite value (NaN) at row 1, column 2"
+    );
+    assert_eq!(
+        fit.casewise(0.0).unwrap_err().to_string(),
+        "option `casewise_threshold` must be finite and > 0, got 0"
+    );
+    assert_eq!(
+        fit.report_with(1.0, 3.0).unwrap_err().to_string(),
+        "option `confidence_level` must be in (0, 1), got 1"
+    );
+    // An exact fit has no standardised residuals.
+    let xe = DMatrix::from_column_slice(4, 1, &[0.0, 1.0, 2.0, 3.0]);
+    let ye = DVector::from_vec(vec![1.0, 3.0, 5.0, 7.0]);
+    let exact = Ols::new().fit(&xe, &ye).unwrap();
+    assert_eq!(
+        exact.case_diagnostics().unwrap_err().to_string(),
+        "residual variance is singular: the fit is exact, so standardised residuals do not exist"
+    );
+    assert!(exact.durbin_watson().is_none());
+    assert!(exact.report().residual_statistics.is_empty());
+    let e = Selection::new()
+        .method(SelectionMethod::Stepwise)
+        .run(&x, &y, &["a", "b"])
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in predictor names (must equal columns of `x`): expected 3, found 2"
+    );
+}
