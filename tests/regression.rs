@@ -583,6 +583,12 @@ mod props {
                     prop_assert!(imp.contributions().iter().all(|c| *c >= -1e-12));
                     prop_assert!((imp.contributions().iter().sum::<f64>() - r2).abs() < 1e-9);
                 }
+                // With two predictors Johnson's weights equal the Shapley values.
+                if k == 2 {
+                    for j in 0..2 {
+                        prop_assert!((lmg.contributions()[j] - jw.contributions()[j]).abs() < 1e-9);
+                    }
+                }
                 // Collinearity: eigenvalues sum to the number of parameters, each
                 // parameter's variance proportions sum to 1.
                 let cd = fit.collinearity_diagnostics().unwrap();
@@ -791,4 +797,90 @@ fn reports_serialise_and_types_are_send_sync() {
     ] {
         assert!(text.contains(table), "missing {table}");
     }
+}
+
+#[test]
+fn johnson_weights_match_published_rwa_diamonds_output() {
+    // R package rwa (Chan), reference page of `rwa()`, example
+    // `rwa(diamonds, "price", c("depth", "carat"))` (ggplot2 diamonds, n = 53,940):
+    //   RXX: r(depth, carat) = 0.02822431; RXY: depth -0.0106474, carat 0.9215913;
+    //   R² = 0.8506755; raw weights depth 0.000729149, carat 0.849946308.
+    // Johnson's weights depend on the data only through these correlations, so we build a
+    // 4-row data set with exactly this correlation matrix: with q1, q2, q3 orthonormal,
+    // centred columns and L the Cholesky factor of the correlation matrix, the columns of
+    // [q1 q2 q3] L' have correlation matrix L L'. (The published correlations are rounded
+    // to 7 digits; that rounding moves the small depth weight by ~1e-5 relative.)
+    let (r, a, b) = (0.02822431f64, -0.0106474f64, 0.9215913f64);
+    let l22 = (1.0 - r * r).sqrt();
+    let l32 = (b - r * a) / l22;
+    let l33 = (1.0 - a * a - l32 * l32).sqrt();
+    let norm = |v: [f64; 4]| {
+        let s = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        v.map(|x| x / s)
+    };
+    let q1 = norm([-3.0, -1.0, 1.0, 3.0]);
+    let q2 = norm([1.0, -1.0, -1.0, 1.0]);
+    let q3 = norm([-1.0, 3.0, -3.0, 1.0]);
+    // Any location and positive scale: correlations are invariant.
+    let x = DMatrix::from_fn(4, 2, |i, j| match j {
+        0 => 61.7 + 1.4 * q1[i],
+        _ => 0.8 + 0.47 * (r * q1[i] + l22 * q2[i]),
+    });
+    let y = DVector::from_fn(4, |i, _| {
+        3933.0 + 3989.0 * (a * q1[i] + l32 * q2[i] + l33 * q3[i])
+    });
+    let jw = RelativeImportance::johnson(&x, &y, &["depth", "carat"]).unwrap();
+    assert_relative_eq!(jw.r_squared(), 0.8506755, max_relative = 1e-6);
+    assert_relative_eq!(jw.contributions()[0], 0.000729149, max_relative = 5e-5);
+    assert_relative_eq!(jw.contributions()[1], 0.849946308, max_relative = 1e-6);
+    assert_eq!(jw.ranking(), vec![1, 0]);
+    // With two predictors Johnson's weights and the LMG/Shapley values coincide (noted in
+    // the rwa vignette "Evaluating the Tonidandel & LeBreton RWA method"), so the same
+    // published numbers check LMG.
+    let lmg = RelativeImportance::lmg(&x, &y, &["depth", "carat"]).unwrap();
+    assert_relative_eq!(lmg.contributions()[0], 0.000729149, max_relative = 5e-5);
+    assert_relative_eq!(lmg.contributions()[1], 0.849946308, max_relative = 1e-6);
+}
+
+#[test]
+fn derived_call_errors_are_pinned_by_message() {
+    let (x, y) = bodyfat();
+    let fit = Ols::new().fit_named(&x, &y, &BODYFAT_NAMES).unwrap();
+    let e = fit.predict(&DMatrix::zeros(1, 2)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in columns of `x_new` (must equal the fitted predictors): expected 3, found 2"
+    );
+    let mut bad = DMatrix::zeros(2, 3);
+    bad[(1, 2)] = f64::NAN;
+    assert_eq!(
+        fit.predict(&bad).unwrap_err().to_string(),
+        "`x_new` has a non-finite value (NaN) at row 1, column 2"
+    );
+    assert_eq!(
+        fit.casewise(0.0).unwrap_err().to_string(),
+        "option `casewise_threshold` must be finite and > 0, got 0"
+    );
+    assert_eq!(
+        fit.report_with(1.0, 3.0).unwrap_err().to_string(),
+        "option `confidence_level` must be in (0, 1), got 1"
+    );
+    // An exact fit has no standardised residuals.
+    let xe = DMatrix::from_column_slice(4, 1, &[0.0, 1.0, 2.0, 3.0]);
+    let ye = DVector::from_vec(vec![1.0, 3.0, 5.0, 7.0]);
+    let exact = Ols::new().fit(&xe, &ye).unwrap();
+    assert_eq!(
+        exact.case_diagnostics().unwrap_err().to_string(),
+        "residual variance is singular: the fit is exact, so standardised residuals do not exist"
+    );
+    assert!(exact.durbin_watson().is_none());
+    assert!(exact.report().residual_statistics.is_empty());
+    let e = Selection::new()
+        .method(SelectionMethod::Stepwise)
+        .run(&x, &y, &["a", "b"])
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in predictor names (must equal columns of `x`): expected 3, found 2"
+    );
 }
