@@ -10,5 +10,6 @@
 
 mod common;
 
+mod lifecycle;
 mod regression;
 mod strategy;
