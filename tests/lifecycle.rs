@@ -633,7 +633,7 @@ fn batch_equals_single_and_parallel_equals_serial() {
         let one = r
             .classify(tenure[i], &spend[i * months..(i + 1) * months])
             .unwrap();
-        assert_eq!(table.calls()[i], one);
+        assert_eq!(table.call(i).unwrap(), one);
     }
     for threads in [2, 3, 8] {
         let par = r
@@ -649,8 +649,14 @@ fn batch_equals_single_and_parallel_equals_serial() {
         shown.contains("Life-cycle stages of 1001 customers"),
         "{shown}"
     );
-    let json = serde_json::to_string(&table.calls()[0]).unwrap();
+    let json = serde_json::to_string(&table.call(0).unwrap()).unwrap();
     assert!(json.contains("\"rule\""));
+    assert_eq!(table.iter().count(), n);
+    assert!(table.call(n).is_none());
+    let stages = table.stages();
+    assert!(table.iter().zip(&stages).all(|(c, s)| c.stage == *s));
+    let whole = serde_json::to_value(&table).unwrap();
+    assert_eq!(whole["calls"].as_array().unwrap().len(), n);
 }
 
 #[test]

@@ -404,7 +404,9 @@ impl LifecycleRules {
         self.validate()?;
         crate::validate::slice_finite("spend", spend)?;
         let mut scratch = Vec::with_capacity(self.window * self.window);
-        Ok(self.classify_unchecked(tenure, spend, &mut scratch))
+        Ok(self
+            .classify_unchecked(tenure, spend, &mut scratch)
+            .expand(self.min_points))
     }
 
     /// Classify a whole base: `spend` is row-major, one row of `months` per customer,
@@ -450,7 +452,7 @@ impl LifecycleRules {
             .ok_or_else(|| Error::input("spend panel", "customers x months overflows usize"))?;
         crate::validate::same_len("spend (customers x months)", expected, spend.len())?;
         let block = n.div_ceil(threads).max(1);
-        let run = |first: usize, ten: &[u32]| -> Result<Vec<StageCall>> {
+        let run = |first: usize, ten: &[u32]| -> Result<Vec<Packed>> {
             let mut out = Vec::with_capacity(ten.len());
             let mut scratch = Vec::with_capacity(self.window * self.window);
             for (k, &t) in ten.iter().enumerate() {
@@ -468,7 +470,7 @@ impl LifecycleRules {
             }
             Ok(out)
         };
-        let parts: Vec<Result<Vec<StageCall>>> = if threads == 1 || n <= block {
+        let parts: Vec<Result<Vec<Packed>>> = if threads == 1 || n <= block {
             vec![run(0, tenure)]
         } else {
             std::thread::scope(|scope| {
@@ -490,98 +492,213 @@ impl LifecycleRules {
                     .collect()
             })
         };
-        let mut calls = Vec::with_capacity(n);
-        for p in parts {
-            calls.extend(p?);
-        }
-        Ok(StageTable::new(*self, calls))
+        let blocks = parts.into_iter().collect::<Result<Vec<_>>>()?;
+        Ok(StageTable::new(*self, blocks, block))
     }
 
-    fn classify_unchecked(&self, tenure: u32, spend: &[f64], scratch: &mut Vec<f64>) -> StageCall {
+    fn classify_unchecked(&self, tenure: u32, spend: &[f64], scratch: &mut Vec<f64>) -> Packed {
         let history_len = spend.len().min(tenure as usize);
         let history = &spend[spend.len() - history_len..];
         let w = self.window.min(history_len);
         let window = &history[history_len - w..];
-        let trend = if w >= 2 && w >= self.min_points {
-            let k = kernel(window, self.robust, scratch);
-            let (mk_z, mk_p) = if self.robust {
-                mk_z_p(k.mk_s, k.mk_var)
-            } else {
-                (None, None)
-            };
-            Some(TrendEvidence {
-                mean: k.mean,
-                slope: k.slope,
-                relative_slope: (k.mean > 0.0).then(|| k.slope / k.mean),
-                t: k.t,
-                theil_sen: k.theil_sen,
-                mk_s: self.robust.then_some(k.mk_s),
-                mk_z,
-                mk_p,
-            })
-        } else {
-            None
+        let mut out = Packed {
+            mean: f64::NAN,
+            slope: f64::NAN,
+            t: f64::NAN,
+            theil_sen: f64::NAN,
+            mk_var: f64::NAN,
+            drawdown: f64::NAN,
+            tenure,
+            mk_s: 0,
+            window: u32::try_from(w).unwrap_or(u32::MAX),
+            rule: 0,
+            flags: 0,
         };
-        let drawdown_ratio = if self.drawdown && history_len >= self.drawdown_recent {
+        let has_trend = w >= 2 && w >= self.min_points;
+        if has_trend {
+            let k = kernel(window, self.robust, scratch);
+            out.mean = k.mean;
+            out.slope = k.slope;
+            out.t = k.t.unwrap_or(f64::NAN);
+            if self.robust {
+                out.theil_sen = k.theil_sen.unwrap_or(f64::NAN);
+                out.mk_var = k.mk_var;
+                out.mk_s = i32::try_from(k.mk_s).unwrap_or(i32::MAX);
+                out.flags |= FLAG_ROBUST;
+            }
+            out.flags |= FLAG_TREND;
+        }
+        if self.drawdown && history_len >= self.drawdown_recent {
             let look = &history[history_len - self.drawdown_lookback.min(history_len)..];
             let peak = look.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let recent = &history[history_len - self.drawdown_recent..];
             let recent_mean = recent.iter().sum::<f64>() / recent.len() as f64;
-            (peak > 0.0).then(|| recent_mean / peak)
-        } else {
-            None
-        };
-        let evidence = StageEvidence {
-            tenure,
-            window: w,
-            trend,
-            drawdown_ratio,
-        };
+            if peak > 0.0 {
+                out.drawdown = recent_mean / peak;
+            }
+        }
         let rule = if tenure < self.onboarding_tenure {
             StageRule::Onboarding
+        } else if !has_trend {
+            StageRule::Insufficient {
+                needed: self.min_points,
+                got: w,
+            }
+        } else if !(out.mean > 0.0) {
+            if history[..history_len - w].iter().any(|&v| v > 0.0) {
+                StageRule::ZeroSpendAfterActivity
+            } else {
+                StageRule::NoActivity
+            }
         } else {
-            match &trend {
-                None => StageRule::Insufficient {
-                    needed: self.min_points,
-                    got: w,
-                },
-                Some(tr) => match tr.relative_slope {
-                    None => {
-                        if history[..history_len - w].iter().any(|&v| v > 0.0) {
-                            StageRule::ZeroSpendAfterActivity
-                        } else {
-                            StageRule::NoActivity
-                        }
-                    }
-                    Some(g) => {
-                        if drawdown_ratio.is_some_and(|r| r < self.drawdown_ratio) {
-                            StageRule::Drawdown
-                        } else if g >= self.threshold {
-                            StageRule::Growth
-                        } else if g <= -self.threshold {
-                            StageRule::Decline
-                        } else {
-                            StageRule::Maturity
-                        }
-                    }
-                },
+            let g = out.slope / out.mean;
+            if out.drawdown < self.drawdown_ratio {
+                // NaN (drawdown off or undefined) compares false.
+                StageRule::Drawdown
+            } else if g >= self.threshold {
+                StageRule::Growth
+            } else if g <= -self.threshold {
+                StageRule::Decline
+            } else {
+                StageRule::Maturity
             }
         };
+        out.rule = u8::try_from(rule_index(rule)).unwrap_or(7);
+        out
+    }
+}
+
+const FLAG_TREND: u8 = 1;
+const FLAG_ROBUST: u8 = 2;
+
+/// One call in 64 bytes (NaN marks a missing statistic internally; the public
+/// [`StageCall`] turns it into `None`). A base of 10^6 customers then needs 64 MB, not the
+/// ~180 MB of expanded calls, and first-touch page faults dominate the batch time.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    mean: f64,
+    slope: f64,
+    t: f64,
+    theil_sen: f64,
+    mk_var: f64,
+    drawdown: f64,
+    tenure: u32,
+    mk_s: i32,
+    window: u32,
+    rule: u8,
+    flags: u8,
+}
+
+impl PartialEq for Packed {
+    fn eq(&self, o: &Packed) -> bool {
+        let f = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        f(self.mean, o.mean)
+            && f(self.slope, o.slope)
+            && f(self.t, o.t)
+            && f(self.theil_sen, o.theil_sen)
+            && f(self.mk_var, o.mk_var)
+            && f(self.drawdown, o.drawdown)
+            && self.tenure == o.tenure
+            && self.mk_s == o.mk_s
+            && self.window == o.window
+            && self.rule == o.rule
+            && self.flags == o.flags
+    }
+}
+
+fn some(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+impl Packed {
+    fn expand(&self, min_points: usize) -> StageCall {
+        let rule = match self.rule {
+            0 => StageRule::Onboarding,
+            1 => StageRule::Growth,
+            2 => StageRule::Maturity,
+            3 => StageRule::Decline,
+            4 => StageRule::Drawdown,
+            5 => StageRule::ZeroSpendAfterActivity,
+            6 => StageRule::NoActivity,
+            _ => StageRule::Insufficient {
+                needed: min_points,
+                got: self.window as usize,
+            },
+        };
+        let trend = (self.flags & FLAG_TREND != 0).then(|| {
+            let robust = self.flags & FLAG_ROBUST != 0;
+            let (mk_z, mk_p) = if robust {
+                mk_z_p(i64::from(self.mk_s), self.mk_var)
+            } else {
+                (None, None)
+            };
+            TrendEvidence {
+                mean: self.mean,
+                slope: self.slope,
+                relative_slope: (self.mean > 0.0).then(|| self.slope / self.mean),
+                t: some(self.t),
+                theil_sen: some(self.theil_sen),
+                mk_s: robust.then_some(i64::from(self.mk_s)),
+                mk_z,
+                mk_p,
+            }
+        });
         StageCall {
             stage: rule.stage(),
             rule,
-            evidence,
+            evidence: StageEvidence {
+                tenure: self.tenure,
+                window: self.window as usize,
+                trend,
+                drawdown_ratio: some(self.drawdown),
+            },
         }
     }
 }
 
 /// Stage calls for a whole base, in input order, with counts by stage and rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Calls are stored packed (64 bytes each) and expanded on access by
+/// [`StageTable::call`] and [`StageTable::iter`]; Mann-Kendall Z and p are computed then.
+/// Serialises as `{ rules, summary, calls: [StageCall, ...] }`.
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct StageTable {
     rules: LifecycleRules,
-    calls: Vec<StageCall>,
+    // Blocks as produced by the worker threads (all but the last of length `block`), kept
+    // as they are so that no second copy of the base is made.
+    blocks: Vec<Vec<Packed>>,
+    block: usize,
     summary: StageSummary,
+}
+
+impl PartialEq for StageTable {
+    fn eq(&self, o: &StageTable) -> bool {
+        self.rules == o.rules && self.summary == o.summary && self.packed().eq(o.packed())
+    }
+}
+
+impl Serialize for StageTable {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Calls<'a>(&'a StageTable);
+        impl Serialize for Calls<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter())
+            }
+        }
+        let mut st = serializer.serialize_struct("StageTable", 3)?;
+        st.serialize_field("rules", &self.rules)?;
+        st.serialize_field("summary", &self.summary)?;
+        st.serialize_field("calls", &Calls(self))?;
+        st.end()
+    }
 }
 
 /// Counts and shares of stages and rules in a base.
@@ -622,37 +739,71 @@ pub(crate) fn stage_index(s: LifecycleStage) -> usize {
 }
 
 impl StageTable {
-    fn new(rules: LifecycleRules, calls: Vec<StageCall>) -> StageTable {
+    fn new(rules: LifecycleRules, blocks: Vec<Vec<Packed>>, block: usize) -> StageTable {
         let mut summary = StageSummary {
-            customers: calls.len(),
+            customers: blocks.iter().map(Vec::len).sum(),
             stage_counts: [0; 4],
             unclassified: 0,
             rule_counts: [0; 8],
         };
-        for c in &calls {
-            match c.stage {
-                Some(s) => summary.stage_counts[stage_index(s)] += 1,
-                None => summary.unclassified += 1,
+        for c in blocks.iter().flatten() {
+            let r = usize::from(c.rule).min(7);
+            summary.rule_counts[r] += 1;
+            // Rules 0-5 have a stage (0 onboarding, 1 growth, 2 maturity, 3-5 decline).
+            match r {
+                0..=2 => summary.stage_counts[r] += 1,
+                3..=5 => summary.stage_counts[3] += 1,
+                _ => summary.unclassified += 1,
             }
-            summary.rule_counts[rule_index(c.rule)] += 1;
         }
         StageTable {
             rules,
-            calls,
+            blocks,
+            block,
             summary,
         }
+    }
+
+    fn packed(&self) -> impl Iterator<Item = &Packed> + '_ {
+        self.blocks.iter().flatten()
     }
     /// The rules used.
     pub fn rules(&self) -> &LifecycleRules {
         &self.rules
     }
-    /// One call per customer, in input order.
-    pub fn calls(&self) -> &[StageCall] {
-        &self.calls
+    /// Number of customers.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.summary.customers
+    }
+    /// Whether the base was empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.summary.customers == 0
+    }
+    /// The call of customer `i` (input order), `None` past the end.
+    #[must_use]
+    pub fn call(&self, i: usize) -> Option<StageCall> {
+        self.blocks
+            .get(i / self.block)
+            .and_then(|b| b.get(i % self.block))
+            .map(|p| p.expand(self.rules.min_points))
+    }
+    /// All calls in input order.
+    pub fn iter(&self) -> impl Iterator<Item = StageCall> + '_ {
+        self.packed().map(|p| p.expand(self.rules.min_points))
     }
     /// The stages alone (input to [`StageMigration::between`](super::StageMigration::between)).
     pub fn stages(&self) -> Vec<Option<LifecycleStage>> {
-        self.calls.iter().map(|c| c.stage).collect()
+        self.packed()
+            .map(|p| match p.rule {
+                0 => Some(LifecycleStage::Onboarding),
+                1 => Some(LifecycleStage::Growth),
+                2 => Some(LifecycleStage::Maturity),
+                3..=5 => Some(LifecycleStage::Decline),
+                _ => None,
+            })
+            .collect()
     }
     /// Counts by stage and rule.
     pub fn summary(&self) -> &StageSummary {

@@ -435,33 +435,33 @@ pub(crate) fn kernel(y: &[f64], robust: bool, scratch: &mut Vec<f64>) -> Kernel 
     } else {
         (None, None)
     };
-    // Mann-Kendall S.
+    // Mann-Kendall S; a zero difference flags a tie, and only then are tie groups counted.
     let mut s: i64 = 0;
+    let mut any_tie = false;
     for i in 0..n {
-        for j in i + 1..n {
-            let d = y[j] - y[i];
-            if d > 0.0 {
-                s += 1;
-            } else if d < 0.0 {
-                s -= 1;
-            }
+        let yi = y[i];
+        for &yj in &y[i + 1..] {
+            let d = yj - yi;
+            s += i64::from(d > 0.0) - i64::from(d < 0.0);
+            any_tie |= d == 0.0;
         }
     }
-    // Tie groups from a sorted copy.
-    scratch.clear();
-    scratch.extend_from_slice(y);
-    scratch.sort_unstable_by(f64::total_cmp);
     let mut ties = 0.0;
-    let mut run = 1usize;
-    for w in 1..=n {
-        if w < n && scratch[w].partial_cmp(&scratch[w - 1]) == Some(Ordering::Equal) {
-            run += 1;
-        } else {
-            if run > 1 {
-                let t = run as f64;
-                ties += t * (t - 1.0) * (2.0 * t + 5.0);
+    if any_tie {
+        scratch.clear();
+        scratch.extend_from_slice(y);
+        scratch.sort_unstable_by(f64::total_cmp);
+        let mut run = 1usize;
+        for w in 1..=n {
+            if w < n && scratch[w].partial_cmp(&scratch[w - 1]) == Some(Ordering::Equal) {
+                run += 1;
+            } else {
+                if run > 1 {
+                    let t = run as f64;
+                    ties += t * (t - 1.0) * (2.0 * t + 5.0);
+                }
+                run = 1;
             }
-            run = 1;
         }
     }
     let mk_var = ((nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0).max(0.0);
