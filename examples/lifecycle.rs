@@ -7,11 +7,12 @@
 //! The base (seeded, so every run prints the same numbers): 20,000 customers observed
 //! for 18 months. Each has a spend level `exp(3.5 + 0.6 z)` per month and a monthly drift
 //! in months 0-11 drawn from growth (+6%), flat (0) or decline (-6%) with probabilities
-//! 0.35, 0.45, 0.20; in months 12-17 growers flatten with probability 0.5, flat customers
-//! start declining with probability 0.2 and decliners churn with probability 0.35 (spend 0
-//! from a random month on). Months carry 8% multiplicative noise. Tenure at month 17 is
-//! uniform on 1..=60; months before joining are 0. Period 1 is classified at month 11, period
-//! 2 at month 17, both with the default rules plus the drawdown trigger.
+//! 0.35, 0.45, 0.20. In months 12-17 growers flatten with probability 0.5, flat customers
+//! start declining with probability 0.2, and decliners already on the network at month 11
+//! churn with probability 0.35 (spend 0 from a random month in 12-17 on). Months carry 8%
+//! multiplicative noise. Tenure at month 17 is uniform on 1..=60; months before joining
+//! are 0. Period 1 is classified at month 11, period 2 at month 17, both with the default
+//! rules plus the drawdown trigger. No files are written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm_analytics::lifecycle::{
@@ -66,15 +67,16 @@ fn simulate() -> Base {
             -0.06
         };
         let v = g.uniform();
+        let ten = 1 + (g.uniform() * 60.0) as u32;
         let (drift2, churn_at) = match drift1 {
             d if d > 0.0 => (if v < 0.5 { 0.0 } else { 0.06 }, None),
             d if d < 0.0 => {
-                let churn = (v < 0.35).then(|| 12 + (g.uniform() * 6.0) as usize);
+                // Only customers already on the network in period 1 can churn.
+                let churn = (v < 0.35 && ten > 6).then(|| 12 + (g.uniform() * 6.0) as usize);
                 (-0.06, churn)
             }
             _ => (if v < 0.2 { -0.06 } else { 0.0 }, None),
         };
-        let ten = 1 + (g.uniform() * 60.0) as u32;
         let joined_at = MONTHS as i64 - ten as i64; // first month with spend
         let mut x = level;
         for m in 0..MONTHS {
@@ -141,8 +143,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!();
 
-    // Migration between the periods: churned customers are "none" in period 2.
-    let before = p1.stages();
+    // Migration between the periods: customers who had not joined by month 11 are "none"
+    // in period 1 (the none row counts new customers), churned customers are "none" in
+    // period 2.
+    let before: Vec<Option<LifecycleStage>> = p1
+        .stages()
+        .into_iter()
+        .zip(&tenure1)
+        .map(|(s, &t)| if t == 0 { None } else { s })
+        .collect();
     let after: Vec<Option<LifecycleStage>> = p2
         .iter()
         .zip(&base.churned)
@@ -151,7 +160,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let migration = StageMigration::between(&before, &after)?;
     println!("== {migration}\n");
 
-    // Markov chain over half-years with "none" read as churn (absorbing).
+    // Markov chain over half-years with "none" read as churn, forced absorbing (this
+    // replaces the new-customer row, which is acquisition, not migration).
     let counts = migration.to_transition_counts();
     let names: Vec<&str> = MIGRATION_LABELS
         .iter()

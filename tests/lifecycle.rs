@@ -105,8 +105,8 @@ fn models_4_3_projection() {
     let path = c.projection(&[0.6, 0.3, 0.1], 2).unwrap();
     let expect = [[0.6, 0.3, 0.1], [0.57, 0.24, 0.19], [0.528, 0.2055, 0.2665]];
     for (t, e) in expect.iter().enumerate() {
-        for j in 0..3 {
-            assert_relative_eq!(path.distributions[t][j], e[j], max_relative = TIGHT);
+        for (j, &v) in e.iter().enumerate() {
+            assert_relative_eq!(path.distributions[t][j], v, max_relative = TIGHT);
         }
     }
     let pi2 = c.project(&[0.6, 0.3, 0.1], 2).unwrap();

@@ -51,7 +51,8 @@ use crate::{Error, Result};
 /// let call = rules.classify(24, &[80.0, 84.0, 90.0, 95.0, 99.0, 105.0])?;
 /// assert_eq!(call.stage, Some(LifecycleStage::Growth));
 /// assert_eq!(call.rule, StageRule::Growth);
-/// assert!(call.evidence.trend.unwrap().relative_slope.unwrap() > 0.03);
+/// let g = call.evidence.trend.and_then(|t| t.relative_slope);
+/// assert!(g.is_some_and(|g| g > 0.03));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 ///
@@ -544,7 +545,7 @@ impl LifecycleRules {
                 needed: self.min_points,
                 got: w,
             }
-        } else if !(out.mean > 0.0) {
+        } else if out.mean.is_nan() || out.mean <= 0.0 {
             if history[..history_len - w].iter().any(|&v| v > 0.0) {
                 StageRule::ZeroSpendAfterActivity
             } else {

@@ -128,7 +128,7 @@ impl TransitionCounts {
         if periods == 0 {
             return Err(Error::option("periods", 0, ">= 1"));
         }
-        if panel.len() % periods != 0 {
+        if !panel.len().is_multiple_of(periods) {
             return Err(Error::DimensionMismatch {
                 what: format!("panel length (a multiple of periods = {periods})"),
                 expected: panel.len().div_ceil(periods) * periods,
@@ -176,7 +176,7 @@ impl TransitionCounts {
         if threads == 1 || customers < 2 * threads {
             return self.fold_panel(panel, periods);
         }
-        if panel.len() % periods != 0 {
+        if !panel.len().is_multiple_of(periods) {
             return self.fold_panel(panel, periods);
         }
         let block = customers.div_ceil(threads) * periods;

@@ -411,7 +411,7 @@ impl MarkovChain {
         }
         validate::slice_finite("purchase probabilities", purchase_prob)?;
         for (i, &p) in purchase_prob.iter().enumerate() {
-            if !(p >= 0.0 && p <= 1.0) {
+            if !(0.0..=1.0).contains(&p) {
                 return Err(Error::InvalidValue {
                     what: "purchase probability".into(),
                     location: format!("recency state {}", i + 1),

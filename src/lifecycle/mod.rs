@@ -27,8 +27,8 @@
 //! // One customer: 24 months of tenure, spend falling about 8% a month.
 //! let call = LifecycleRules::new().classify(24, &[100.0, 93.0, 85.0, 79.0, 72.0, 66.0])?;
 //! assert_eq!(call.stage, Some(LifecycleStage::Decline));
-//! let strategy = call.strategy(&StrategyBook::default()).unwrap();
-//! assert!(!strategy.actions.is_empty());
+//! let book = StrategyBook::default();
+//! assert!(call.strategy(&book).is_some_and(|s| !s.actions.is_empty()));
 //!
 //! // Where a base of active (A), declining (D) and lost (L) customers is heading and what
 //! // each state is worth (MODELS.md §4.3).

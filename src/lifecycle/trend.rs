@@ -29,7 +29,7 @@ use crate::{Error, Result, validate};
 /// let trend = TrendOptions::new().window(6).fit(&spend)?;
 /// assert_eq!(trend.n(), 6);
 /// assert!(trend.ols().slope > 0.0);
-/// assert!(trend.relative_slope().unwrap() > 0.03);
+/// assert!(trend.relative_slope().is_some_and(|g| g > 0.03));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -115,14 +115,14 @@ impl TrendOptions {
         if self.min_points < 2 {
             return Err(Error::option("min_points", self.min_points, ">= 2"));
         }
-        if let Some(k) = self.window {
-            if k < self.min_points {
-                return Err(Error::option(
-                    "window",
-                    k,
-                    format!(">= min_points ({})", self.min_points),
-                ));
-            }
+        if let Some(k) = self.window
+            && k < self.min_points
+        {
+            return Err(Error::option(
+                "window",
+                k,
+                format!(">= min_points ({})", self.min_points),
+            ));
         }
         validate::open_unit("confidence_level", self.confidence_level)
     }
@@ -539,7 +539,7 @@ fn median_select(v: &mut [f64]) -> f64 {
 /// Sen's (1968) interval on sorted slopes, with scipy's rank rounding (half to even).
 fn sen_interval(sorted: &[f64], var_s: f64, level: f64) -> Option<(f64, f64)> {
     let nt = sorted.len();
-    if nt == 0 || !(var_s > 0.0) {
+    if nt == 0 || var_s.is_nan() || var_s <= 0.0 {
         return None;
     }
     let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
