@@ -408,6 +408,32 @@ fn trend_matches_scipy_and_pymannkendall() {
 }
 
 #[test]
+fn mann_kendall_published_hand_example() {
+    // J. Little, "A Mann-Kendall Example (By Hand)", College of the Holy Cross
+    // (mathcs.holycross.edu/~little/Montserrat/MannKendallByHand.txt): 14 values with one
+    // tied pair; S = 54, V = (14)(13)(33)/18 - (2)(1)(9)/18 = 332.667, Z = (S - 1)/sqrt(V)
+    // = 2.9058, one-sided p about .0018.
+    let y = [
+        12.9, 14.8, 13.2, 15.7, 13.8, 15.6, 12.9, 11.0, 17.3, 15.9, 19.0, 18.3, 20.1, 21.7,
+    ];
+    let t = TrendOptions::new().whole_series().fit(&y).unwrap();
+    let mk = t.mann_kendall();
+    assert_eq!(mk.s, 54);
+    assert_relative_eq!(
+        mk.var_s,
+        14.0 * 13.0 * 33.0 / 18.0 - 1.0,
+        max_relative = TIGHT
+    );
+    assert_relative_eq!(mk.z.unwrap(), 2.9058, max_relative = published(2.9058, 4));
+    // Two-sided p is twice the one-sided .0018 (to the page's two digits).
+    assert_relative_eq!(
+        mk.p_value.unwrap() / 2.0,
+        0.0018,
+        max_relative = published(0.0018, 4)
+    );
+}
+
+#[test]
 fn ols_slope_and_t_agree_with_the_regression_engine() {
     // Independent code path: crate::regression::Ols (Householder QR) on month index.
     let y = TREND_REFS[0].y;
@@ -802,4 +828,54 @@ proptest! {
             let _ = r.classify_base(&y, y.len(), &[tenure]);
         }
     }
+}
+
+#[test]
+fn public_types_are_send_sync_and_options_round_trip() {
+    fn assert_traits<T: Send + Sync + 'static>() {}
+    assert_traits::<crm_analytics::lifecycle::StageTable>();
+    assert_traits::<crm_analytics::lifecycle::StageCall>();
+    assert_traits::<crm_analytics::lifecycle::SpendTrend>();
+    assert_traits::<MarkovChain>();
+    assert_traits::<crm_analytics::lifecycle::MarkovEstimate>();
+    assert_traits::<TransitionCounts>();
+    assert_traits::<StageMigration>();
+    assert_traits::<crm_analytics::lifecycle::StateValues>();
+    let rules = LifecycleRules::new().threshold(0.05).drawdown(true);
+    let back: LifecycleRules =
+        serde_json::from_str(&serde_json::to_string(&rules).unwrap()).unwrap();
+    assert_eq!(back, rules);
+    assert_eq!(LifecycleRules::new(), LifecycleRules::default());
+    assert_eq!(TrendOptions::new(), TrendOptions::default());
+    let mut c = TransitionCounts::new(2).unwrap();
+    c.fold_transition(0, 1).unwrap();
+    let back: TransitionCounts = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(back, c);
+    let bad = serde_json::from_str::<TransitionCounts>(r#"{"k": 2, "counts": [1, 2, 3]}"#);
+    assert!(bad.unwrap_err().to_string().contains("expected 4, found 3"));
+}
+
+#[test]
+fn pairwise_statistics_have_a_size_limit() {
+    let y = vec![1.0; 5000];
+    let e = TrendOptions::new().whole_series().fit(&y).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Theil-Sen / Mann-Kendall window (months): 5000 exceeds the limit of 4096; set a shorter `window`"
+    );
+    let e = LifecycleRules::new()
+        .window(5000)
+        .classify(24, &y)
+        .unwrap_err();
+    assert!(
+        e.to_string().starts_with("option `window` must be <= 4096"),
+        "{e}"
+    );
+    // Without robust evidence a long window is fine (OLS is linear in n).
+    let c = LifecycleRules::new()
+        .window(5000)
+        .robust(false)
+        .classify(6000, &y)
+        .unwrap();
+    assert_eq!(c.rule, StageRule::Maturity);
 }

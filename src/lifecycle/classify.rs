@@ -15,7 +15,7 @@ use crate::{Error, Result};
 /// | Name | Default | Meaning | Valid range |
 /// |---|---|---|---|
 /// | `onboarding_tenure` | 6 | tenure (months) below this is onboarding | any `u32` (0 turns the rule off) |
-/// | `window` | 6 | trend on the last `k` months of the customer's history | `>= min_points` |
+/// | `window` | 6 | trend on the last `k` months of the customer's history | `>= min_points`; `<= 4096` when `robust` |
 /// | `min_points` | 3 | a window with fewer months is insufficient | `>= 2` |
 /// | `threshold` | 0.03 | relative slope `g >= +θ` growth, `g <= -θ` decline, else maturity | finite, `> 0` |
 /// | `drawdown` | off | decline when the recent mean falls below `ratio` × the trailing peak | on/off |
@@ -382,6 +382,16 @@ impl LifecycleRules {
                 format!(">= min_points ({})", self.min_points),
             ));
         }
+        if self.robust && self.window > super::trend::MAX_PAIRWISE_POINTS {
+            return Err(Error::option(
+                "window",
+                self.window,
+                format!(
+                    "<= {} with robust evidence (Theil-Sen, Mann-Kendall)",
+                    super::trend::MAX_PAIRWISE_POINTS
+                ),
+            ));
+        }
         crate::validate::positive("threshold", self.threshold)?;
         if self.drawdown_recent == 0 || self.drawdown_recent > self.drawdown_lookback {
             return Err(Error::option(
@@ -401,10 +411,26 @@ impl LifecycleRules {
     ///
     /// Short or all-zero series are not errors: see [`StageRule::Insufficient`] and
     /// [`StageRule::NoActivity`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::{LifecycleRules, StageRule};
+    ///
+    /// let rules = LifecycleRules::new().drawdown(true);
+    /// // Peak 100, last three months at 60: the drawdown trigger fires.
+    /// let call = rules.classify(36, &[100.0, 98.0, 95.0, 60.0, 60.0, 60.0])?;
+    /// assert_eq!(call.rule, StageRule::Drawdown);
+    /// assert_eq!(call.evidence.drawdown_ratio, Some(0.6));
+    /// // Two months of history: no stage, and the call says why.
+    /// let short = rules.classify(24, &[10.0, 12.0])?;
+    /// assert_eq!(short.rule, StageRule::Insufficient { needed: 3, got: 2 });
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn classify(&self, tenure: u32, spend: &[f64]) -> Result<StageCall> {
         self.validate()?;
         crate::validate::slice_finite("spend", spend)?;
-        let mut scratch = Vec::with_capacity(self.window * self.window);
+        let mut scratch = Vec::new();
         Ok(self
             .classify_unchecked(tenure, spend, &mut scratch)
             .expand(self.min_points))
@@ -418,6 +444,26 @@ impl LifecycleRules {
     /// - [`Error::DimensionMismatch`] if `spend.len() != tenure.len() * months`;
     /// - [`Error::NonFinite`] naming the customer (row) and month (column) of the first
     ///   NaN or infinity.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::{LifecycleRules, LifecycleStage};
+    ///
+    /// // Three customers x 6 months: rising, flat, new.
+    /// let spend = [
+    ///     50.0, 55.0, 60.0, 66.0, 72.0, 80.0,
+    ///     40.0, 41.0, 39.0, 40.0, 40.0, 41.0,
+    ///     0.0, 0.0, 0.0, 0.0, 30.0, 35.0,
+    /// ];
+    /// let table = LifecycleRules::new().classify_base(&spend, 6, &[30, 40, 2])?;
+    /// assert_eq!(
+    ///     table.stages(),
+    ///     vec![Some(LifecycleStage::Growth), Some(LifecycleStage::Maturity), Some(LifecycleStage::Onboarding)]
+    /// );
+    /// assert_eq!(table.summary().stage_counts, [1, 1, 1, 0]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn classify_base(
         &self,
         spend: &[f64],
@@ -433,6 +479,20 @@ impl LifecycleRules {
     ///
     /// # Errors
     /// As [`LifecycleRules::classify_base`]; `threads == 0` is [`Error::InvalidOption`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::LifecycleRules;
+    ///
+    /// let spend: Vec<f64> = (0..600).map(|i| 50.0 + (i % 12) as f64).collect();
+    /// let tenure = vec![24; 50];
+    /// let rules = LifecycleRules::new();
+    /// let serial = rules.classify_base(&spend, 12, &tenure)?;
+    /// let parallel = rules.classify_base_parallel(&spend, 12, &tenure, 4)?;
+    /// assert_eq!(serial, parallel);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn classify_base_parallel(
         &self,
         spend: &[f64],
@@ -455,7 +515,7 @@ impl LifecycleRules {
         let block = n.div_ceil(threads).max(1);
         let run = |first: usize, ten: &[u32]| -> Result<Vec<Packed>> {
             let mut out = Vec::with_capacity(ten.len());
-            let mut scratch = Vec::with_capacity(self.window * self.window);
+            let mut scratch = Vec::new();
             for (k, &t) in ten.iter().enumerate() {
                 let row = first + k;
                 let s = &spend[row * months..(row + 1) * months];

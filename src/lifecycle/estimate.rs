@@ -31,10 +31,29 @@ use crate::{Error, Result};
 /// assert!((est.transition_matrix()[(1, 2)] - 0.5).abs() < 1e-15);
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
+///
+/// Deserialisation checks that `counts` holds `k * k` entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "CountsRepr")]
 pub struct TransitionCounts {
     k: usize,
     counts: Vec<u64>,
+}
+
+#[derive(Deserialize)]
+struct CountsRepr {
+    k: usize,
+    counts: Vec<u64>,
+}
+
+impl TryFrom<CountsRepr> for TransitionCounts {
+    type Error = Error;
+    fn try_from(r: CountsRepr) -> Result<TransitionCounts> {
+        let mut t = TransitionCounts::new(r.k)?;
+        crate::validate::same_len("transition counts (k * k)", r.k * r.k, r.counts.len())?;
+        t.counts = r.counts;
+        Ok(t)
+    }
 }
 
 impl TransitionCounts {
@@ -241,6 +260,22 @@ impl TransitionCounts {
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`] if the numbers of states differ.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::TransitionCounts;
+    ///
+    /// // Two partitions of customers, counted apart (e.g. on two machines), then merged.
+    /// let mut a = TransitionCounts::new(2)?;
+    /// a.fold_sequence(&[0u8, 0, 1])?;
+    /// let mut b = TransitionCounts::new(2)?;
+    /// b.fold_sequence(&[1u8, 0])?;
+    /// a.merge(&b)?;
+    /// assert_eq!(a.total(), 3);
+    /// assert_eq!(a.count(1, 0)?, 1);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn merge(&mut self, other: &TransitionCounts) -> Result<()> {
         crate::validate::same_len("states of merged transition counts", self.k, other.k)?;
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
@@ -265,6 +300,20 @@ impl TransitionCounts {
     /// # Errors
     /// [`Error::DimensionMismatch`] if the prior has a different number of states;
     /// [`Error::InvalidValue`] for an absorbing index `>= k`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::{RowSource, TransitionCounts};
+    ///
+    /// // State 2 (churned) is never left in the data: force it absorbing.
+    /// let mut c = TransitionCounts::new(3)?;
+    /// c.fold_sequence(&[0u8, 1, 0, 1, 2])?;
+    /// assert!(c.finish().is_err());
+    /// let est = c.finish_with_prior(None, &[2])?;
+    /// assert_eq!(est.row_source()[2], RowSource::Absorbing);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn finish_with_prior(
         &self,
         prior: Option<&MarkovChain>,

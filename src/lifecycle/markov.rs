@@ -143,6 +143,18 @@ impl MarkovChain {
     ///
     /// # Errors
     /// As [`MarkovChain::project`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::MarkovChain;
+    /// use nalgebra::DMatrix;
+    ///
+    /// let chain = MarkovChain::new(DMatrix::from_row_slice(2, 2, &[0.75, 0.25, 0.0, 1.0]))?;
+    /// let path = chain.projection(&[1.0, 0.0], 2)?;
+    /// assert!((path.distributions[2][0] - 0.5625).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn projection(&self, pi0: &[f64], k: usize) -> Result<Projection> {
         let n = self.n_states();
         validate::same_len("initial distribution", n, pi0.len())?;
@@ -177,6 +189,19 @@ impl MarkovChain {
     /// [`Error::InvalidInput`] if the chain is reducible (an absorbing churn state makes it
     /// so: its stationary distribution is all mass on churn), naming a pair of states that
     /// do not communicate; [`Error::Singular`] if the system is numerically singular.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::MarkovChain;
+    /// use nalgebra::DMatrix;
+    ///
+    /// // Two states: leave 0 w.p. 0.1, leave 1 w.p. 0.4 -> π = (0.4, 0.1) / 0.5 = (0.8, 0.2).
+    /// let chain = MarkovChain::new(DMatrix::from_row_slice(2, 2, &[0.9, 0.1, 0.4, 0.6]))?;
+    /// let pi = chain.stationary()?;
+    /// assert!((pi[0] - 0.8).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn stationary(&self) -> Result<DVector<f64>> {
         let n = self.n_states();
         for i in 0..n {
@@ -219,6 +244,19 @@ impl MarkovChain {
     /// # Errors
     /// [`Error::InvalidInput`] if the chain has no absorbing state, or if a transient state
     /// cannot reach any absorbing state (then `I - Q` is singular).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::MarkovChain;
+    /// use nalgebra::DMatrix;
+    ///
+    /// // Stay active w.p. 0.75, churn w.p. 0.25: expected 1 / 0.25 = 4 periods before churn.
+    /// let chain = MarkovChain::new(DMatrix::from_row_slice(2, 2, &[0.75, 0.25, 0.0, 1.0]))?;
+    /// let a = chain.absorption()?;
+    /// assert!((a.expected_time[0] - 4.0).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn absorption(&self) -> Result<Absorption> {
         let absorbing = self.absorbing_states();
         if absorbing.is_empty() {
@@ -296,6 +334,22 @@ impl MarkovChain {
     /// - [`Error::InvalidOption`] for a discount rate that is not finite and `>= 0`;
     /// - [`Error::InvalidInput`] for `d = 0` with an infinite horizon and a chain or
     ///   rewards for which the value diverges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::{Horizon, MarkovChain};
+    /// use nalgebra::DMatrix;
+    ///
+    /// // Retention 0.75, margin 100 a period, d = 0.1: V = 100 / (1 - 0.75/1.1) = 314.2857.
+    /// let chain = MarkovChain::new(DMatrix::from_row_slice(2, 2, &[0.75, 0.25, 0.0, 1.0]))?;
+    /// let v = chain.state_values(&[100.0, 0.0], 0.1, Horizon::Infinite)?;
+    /// assert!((v.values()[0] - 110.0 / 0.35).abs() < 1e-9);
+    /// // Two periods: 100 now plus 100 * 0.75 / 1.1 next period.
+    /// let v1 = chain.state_values(&[100.0, 0.0], 0.1, Horizon::Finite(1))?;
+    /// assert!((v1.values()[0] - (100.0 + 75.0 / 1.1)).abs() < 1e-9);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn state_values(
         &self,
         rewards: &[f64],

@@ -9,6 +9,10 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use crate::{Error, Result, validate};
 
+/// Largest window for the Theil-Sen slope and Mann-Kendall test, whose cost grows with the
+/// `n(n-1)/2` pairs: 4096 months give 8.4 million pairwise slopes (67 MB).
+pub const MAX_PAIRWISE_POINTS: usize = 4096;
+
 /// Options of a spend-trend estimate: which months to use and the confidence level of the
 /// Theil-Sen interval. The data enter at [`TrendOptions::fit`].
 ///
@@ -132,7 +136,8 @@ impl TrendOptions {
     /// # Errors
     /// - [`Error::InvalidOption`] for options outside their ranges;
     /// - [`Error::NonFiniteAt`] if a month in the window is NaN or infinite;
-    /// - [`Error::TooFewObservations`] if the window holds fewer than `min_points` months.
+    /// - [`Error::TooFewObservations`] if the window holds fewer than `min_points` months;
+    /// - [`Error::LimitExceeded`] if the window holds more than [`MAX_PAIRWISE_POINTS`].
     ///
     /// A constant series is not an error: its slopes are 0 and the statistics that do not
     /// exist (t, Mann-Kendall Z and p) are `None`.
@@ -155,7 +160,15 @@ impl TrendOptions {
                 got: n,
             });
         }
-        let mut scratch = Vec::with_capacity(n * (n - 1) / 2);
+        if n > MAX_PAIRWISE_POINTS {
+            return Err(Error::LimitExceeded {
+                what: "Theil-Sen / Mann-Kendall window (months)".into(),
+                limit: MAX_PAIRWISE_POINTS,
+                got: n,
+                suggestion: "set a shorter `window`".into(),
+            });
+        }
+        let mut scratch = Vec::with_capacity(n);
         let k = kernel(y, false, &mut scratch);
         let mean = k.mean;
         let df = n - 2;
