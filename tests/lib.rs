@@ -11,6 +11,7 @@
 
 mod common;
 
+mod lifecycle;
 mod regression;
 mod regression_nist;
 mod regression_stream;
