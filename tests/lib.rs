@@ -11,4 +11,5 @@
 mod common;
 
 mod regression;
+mod retention;
 mod strategy;
