@@ -305,6 +305,14 @@ impl BudgetAllocator {
                 });
             }
         }
+        if offers.len() >= u32::MAX as usize {
+            return Err(Error::LimitExceeded {
+                what: "offers in one allocation".into(),
+                limit: u32::MAX as usize - 1,
+                got: offers.len(),
+                suggestion: "allocate per region or segment and merge the plans".into(),
+            });
+        }
         let candidates: Vec<usize> = (0..offers.len())
             .filter(|&i| offers[i].gain > 0.0 && offers[i].cost <= budget)
             .collect();
@@ -334,45 +342,101 @@ fn empty(budget: f64) -> Allocation {
     }
 }
 
-/// Candidate offer positions grouped by customer (groups in order of first appearance
-/// after sorting by customer).
-fn by_customer(offers: &[RetentionOffer], candidates: &[usize]) -> Vec<Vec<usize>> {
-    let mut sorted = candidates.to_vec();
-    sorted.sort_by_key(|&i| (offers[i].customer, i));
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for i in sorted {
-        match groups.last_mut() {
-            Some(g) if offers[g[0]].customer == offers[i].customer => g.push(i),
-            _ => groups.push(vec![i]),
-        }
-    }
-    groups
+/// Candidate offer positions grouped by customer, stored flat: group `g` is
+/// `order[starts[g]..starts[g + 1]]`, groups by ascending customer, offers by position.
+struct Groups {
+    order: Vec<usize>,
+    starts: Vec<usize>,
 }
 
+impl Groups {
+    fn new(offers: &[RetentionOffer], candidates: &[usize]) -> Groups {
+        let mut order = candidates.to_vec();
+        // Candidates ascend by position; offers usually come sorted by customer already.
+        if !order
+            .windows(2)
+            .all(|w| offers[w[0]].customer <= offers[w[1]].customer)
+        {
+            order.sort_by_key(|&i| (offers[i].customer, i));
+        }
+        let mut starts = Vec::with_capacity(order.len() + 1);
+        for (k, &i) in order.iter().enumerate() {
+            if k == 0 || offers[order[k - 1]].customer != offers[i].customer {
+                starts.push(k);
+            }
+        }
+        starts.push(order.len());
+        Groups { order, starts }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn get(&self, g: usize) -> &[usize] {
+        &self.order[self.starts[g]..self.starts[g + 1]]
+    }
+
+    fn max_len(&self) -> usize {
+        self.starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+    }
+}
+
+/// "No offer" in the compact increment records.
+const NONE: u32 = u32::MAX;
+
+/// One step up a customer's hull: from offer `from` (or none) to offer `to`. `rank`
+/// sorts by incremental ROI descending: the ROI is positive (or +inf for a free step),
+/// so the bit pattern of the f64 orders like the number and its complement reverses it.
+#[derive(Clone, Copy)]
 struct Increment {
-    group: usize,
-    from: Option<usize>,
-    to: usize,
-    cost: f64,
-    gain: f64,
+    rank: u64,
+    group: u32,
+    from: u32,
+    to: u32,
+}
+
+fn step(offers: &[RetentionOffer], from: u32, to: u32) -> (f64, f64) {
+    let o = offers[to as usize];
+    if from == NONE {
+        (o.cost, o.gain)
+    } else {
+        let f = offers[from as usize];
+        (o.cost - f.cost, o.gain - f.gain)
+    }
+}
+
+fn rank_of(cost: f64, gain: f64) -> u64 {
+    let roi = if cost > 0.0 { gain / cost } else { f64::INFINITY };
+    !roi.to_bits()
 }
 
 fn greedy(offers: &[RetentionOffer], candidates: &[usize], budget: f64) -> Allocation {
-    let groups = by_customer(offers, candidates);
-    let mut incs: Vec<Increment> = Vec::new();
-    for (gi, g) in groups.iter().enumerate() {
-        if g.len() == 1 {
-            let o = offers[g[0]];
+    let groups = Groups::new(offers, candidates);
+    let mut incs: Vec<Increment> = Vec::with_capacity(candidates.len());
+    let mut pts: Vec<usize> = Vec::new();
+    let mut hull: Vec<u32> = Vec::new();
+    let xy = |p: u32| {
+        if p == NONE {
+            (0.0, 0.0)
+        } else {
+            (offers[p as usize].cost, offers[p as usize].gain)
+        }
+    };
+    for gi in 0..groups.len() {
+        let g = groups.get(gi);
+        if let [only] = g {
+            let o = offers[*only];
             incs.push(Increment {
-                group: gi,
-                from: None,
-                to: g[0],
-                cost: o.cost,
-                gain: o.gain,
+                rank: rank_of(o.cost, o.gain),
+                group: gi as u32,
+                from: NONE,
+                to: *only as u32,
             });
             continue;
         }
-        let mut pts = g.clone();
+        pts.clear();
+        pts.extend_from_slice(g);
         pts.sort_by(|&a, &b| {
             offers[a]
                 .cost
@@ -380,12 +444,11 @@ fn greedy(offers: &[RetentionOffer], candidates: &[usize], budget: f64) -> Alloc
                 .then(offers[b].gain.total_cmp(&offers[a].gain))
         });
         // Upper concave hull from the origin ("no offer").
-        let mut hull: Vec<Option<usize>> = vec![None];
-        let xy = |p: Option<usize>| p.map_or((0.0, 0.0), |i| (offers[i].cost, offers[i].gain));
+        hull.clear();
+        hull.push(NONE);
         for &p in &pts {
-            let (px, py) = xy(Some(p));
-            let last = xy(hull[hull.len() - 1]);
-            if py <= last.1 {
+            let (px, py) = xy(p as u32);
+            if py <= xy(hull[hull.len() - 1]).1 {
                 continue; // dominated: costs at least as much, gains no more
             }
             while hull.len() >= 2 {
@@ -398,62 +461,53 @@ fn greedy(offers: &[RetentionOffer], candidates: &[usize], budget: f64) -> Alloc
                     break;
                 }
             }
-            hull.push(Some(p));
+            hull.push(p as u32);
         }
         for w in hull.windows(2) {
-            let (a, b) = (xy(w[0]), xy(w[1]));
-            if let Some(to) = w[1] {
-                incs.push(Increment {
-                    group: gi,
-                    from: w[0],
-                    to,
-                    cost: b.0 - a.0,
-                    gain: b.1 - a.1,
-                });
-            }
+            let (c, g) = step(offers, w[0], w[1]);
+            incs.push(Increment {
+                rank: rank_of(c, g),
+                group: gi as u32,
+                from: w[0],
+                to: w[1],
+            });
         }
     }
-    // Incremental ROI descending; free increments first. Within a customer the hull's
-    // increments have strictly falling ROI, so they stay in upgrade order.
-    let key = |x: &Increment| {
-        if x.cost > 0.0 {
-            x.gain / x.cost
-        } else {
-            f64::INFINITY
-        }
-    };
-    incs.sort_by(|a, b| {
-        key(b)
-            .total_cmp(&key(a))
-            .then(a.group.cmp(&b.group))
-            .then(a.cost.total_cmp(&b.cost))
-    });
-    let mut current: Vec<Option<usize>> = vec![None; groups.len()];
+    // Incremental ROI descending, free steps first; ties by customer. Within a customer
+    // the hull's increments have strictly falling ROI, so they stay in upgrade order.
+    incs.sort_unstable_by_key(|x| (x.rank, x.group));
+    let mut current: Vec<u32> = vec![NONE; groups.len()];
     let mut blocked = vec![false; groups.len()];
     let mut spend = 0.0;
     let mut gain = 0.0;
     let mut curve = Vec::new();
     for x in &incs {
-        if blocked[x.group] || current[x.group] != x.from {
+        let gi = x.group as usize;
+        if blocked[gi] || current[gi] != x.from {
             continue;
         }
-        if spend + x.cost <= budget {
-            spend += x.cost;
-            gain += x.gain;
-            current[x.group] = Some(x.to);
+        let (c, g) = step(offers, x.from, x.to);
+        if spend + c <= budget {
+            spend += c;
+            gain += g;
+            current[gi] = x.to;
             curve.push(MarginalStep {
-                customer: offers[x.to].customer,
-                cost: x.cost,
-                gain: x.gain,
-                marginal_roi: (x.cost > 0.0).then(|| x.gain / x.cost),
+                customer: offers[x.to as usize].customer,
+                cost: c,
+                gain: g,
+                marginal_roi: (c > 0.0).then(|| g / c),
                 cumulative_spend: spend,
                 cumulative_gain: gain,
             });
         } else {
-            blocked[x.group] = true;
+            blocked[gi] = true;
         }
     }
-    let mut chosen: Vec<usize> = current.into_iter().flatten().collect();
+    let mut chosen: Vec<usize> = current
+        .into_iter()
+        .filter(|&t| t != NONE)
+        .map(|t| t as usize)
+        .collect();
     // Best single offer.
     let best = candidates
         .iter()
@@ -614,15 +668,15 @@ fn exact(
         .filter(|&c| c > 0)
         .fold(0u64, gcd)
         .max(1);
-    let groups = by_customer(offers, candidates);
-    if groups.is_empty() {
+    let groups = Groups::new(offers, candidates);
+    if groups.len() == 0 {
         let mut a = empty(budget);
         a.memory_bytes = Some(0);
         return Ok(a);
     }
     let cap = (budget_cents / unit) as usize;
     let width = cap + 1;
-    let max_offers = groups.iter().map(Vec::len).max().unwrap_or(1);
+    let max_offers = groups.max_len().max(1);
     if max_offers > u16::MAX as usize - 1 {
         return Err(Error::LimitExceeded {
             what: "exact knapsack offers per customer".into(),
@@ -664,10 +718,11 @@ fn exact(
             }
         }
     };
-    let items: Vec<Vec<(usize, f64)>> = groups
-        .iter()
+    let items: Vec<Vec<(usize, f64)>> = (0..m)
         .map(|g| {
-            g.iter()
+            groups
+                .get(g)
+                .iter()
                 .map(|&i| ((cents[i] / unit) as usize, offers[i].gain))
                 .collect()
         })
@@ -719,7 +774,7 @@ fn exact(
             let tag = choices.get(g - base, w);
             if tag > 0 {
                 let (cost, _) = items[g][tag - 1];
-                picked.push(groups[g][tag - 1]);
+                picked.push(groups.get(g)[tag - 1]);
                 w -= cost;
             }
         }

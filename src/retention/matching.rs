@@ -358,11 +358,11 @@ impl CostMatching {
                 }),
             }
         };
-        let over_served = top_k(n, self.top, |a, b| key(b).total_cmp(&key(a)).then(a.cmp(&b)))
+        let over_served = top_k((0..n).map(key), self.top, true)
             .into_iter()
             .map(row)
             .collect();
-        let under_served = top_k(n, self.top, |a, b| key(a).total_cmp(&key(b)).then(a.cmp(&b)))
+        let under_served = top_k((0..n).map(key), self.top, false)
             .into_iter()
             .map(row)
             .collect();
@@ -394,8 +394,14 @@ impl CostMatching {
         total_cost: f64,
     ) -> (Vec<ConcentrationPoint>, f64, f64) {
         let n = values.len();
-        let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(costs.iter().copied()).collect();
-        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        // Values are finite and >= 0 (`+ 0.0` turns -0 into +0), so their bit patterns
+        // sort like the numbers: an integer key is faster than a float comparison.
+        let mut pairs: Vec<(f64, f64)> = values
+            .iter()
+            .map(|&v| v + 0.0)
+            .zip(costs.iter().copied())
+            .collect();
+        pairs.sort_unstable_by_key(|p| p.0.to_bits());
         let m = self.curve_points;
         let mut curve = Vec::with_capacity(m);
         curve.push(ConcentrationPoint {
@@ -459,19 +465,65 @@ impl CostMatching {
     }
 }
 
-/// The `k` smallest positions of `0..n` under `cmp`, sorted.
-fn top_k(n: usize, k: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
-    let k = k.min(n);
+/// A candidate in a top-k selection: ordered so that the *worse* entry is greater,
+/// which puts the worst kept entry on top of a max-heap.
+struct Ranked {
+    key: f64,
+    idx: usize,
+    descending: bool,
+}
+
+impl Ranked {
+    /// Better-first order: by key (descending or ascending), ties by position.
+    fn better_first(&self, other: &Ranked) -> std::cmp::Ordering {
+        let by_key = if self.descending {
+            other.key.total_cmp(&self.key)
+        } else {
+            self.key.total_cmp(&other.key)
+        };
+        by_key.then(self.idx.cmp(&other.idx))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.better_first(other).is_eq()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.better_first(other)
+    }
+}
+
+/// Positions of the `k` largest (`descending`) or smallest keys, best first, ties by
+/// position; one sequential pass with a heap of `k` entries, `O(n log k)`.
+fn top_k(keys: impl Iterator<Item = f64>, k: usize, descending: bool) -> Vec<usize> {
     if k == 0 {
         return Vec::new();
     }
-    let mut idx: Vec<usize> = (0..n).collect();
-    if k < n {
-        idx.select_nth_unstable_by(k - 1, |&a, &b| cmp(a, b));
-        idx.truncate(k);
+    let mut heap: std::collections::BinaryHeap<Ranked> = std::collections::BinaryHeap::new();
+    for (idx, key) in keys.enumerate() {
+        let r = Ranked {
+            key,
+            idx,
+            descending,
+        };
+        if heap.len() < k {
+            heap.push(r);
+        } else if let Some(mut worst) = heap.peek_mut() {
+            if r < *worst {
+                *worst = r;
+            }
+        }
     }
-    idx.sort_unstable_by(|&a, &b| cmp(a, b));
-    idx
+    heap.into_sorted_vec().into_iter().map(|r| r.idx).collect()
 }
 
 impl MatchingFit {
