@@ -15,6 +15,7 @@ mod lifecycle;
 mod regression;
 mod regression_nist;
 mod regression_stream;
+mod retention;
 mod strategy;
 mod value;
 mod weights;
