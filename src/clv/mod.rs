@@ -1,2 +1,25 @@
 //! Customer lifetime value: geometric CLV, the shifted-beta-geometric cohort model, and
 //! the non-contractual BG/NBD, Pareto/NBD, MBG/NBD, BG/BB and Gamma-Gamma models.
+//!
+//! | question | contractual (postpaid) | non-contractual (prepaid) |
+//! |---|---|---|
+//! | constant retention | [`geometric_clv`] with an explicit [`MarginTiming`] | — |
+//! | cohort retention, heterogeneity | [`Sbg`] → [`SbgFit`], [`SbgParams`] (S(t), r_t, DEL, DERL, elasticity) | — |
+//! | transaction log → summaries | — | [`RfmAggregator`] (streaming, mergeable) → [`RfmData`] |
+//! | transactions, P(alive) | — | [`BgNbd`], [`MbgNbd`], [`ParetoNbd`], [`BgBb`] (discrete) |
+//! | spend per transaction | — | [`GammaGamma`] |
+//! | discounted CLV | [`SbgParams::del`] × margin | [`CashFlowTable`] (per-period, units explicit) |
+//! | calibration / holdout | — | [`HoldoutTable`] |
+//!
+//! All time quantities carry a [`PeriodUnit`]. Likelihoods are evaluated in log space and
+//! reported in full (all constants, in the caller's time unit); every fit returns a
+//! [`Convergence`] record that keeps the best point found.
+
+mod geometric;
+mod sbg;
+mod units;
+
+pub use crate::numeric::optim::{Convergence, StopReason};
+pub use geometric::{MarginTiming, expected_lifetime, geometric_clv};
+pub use sbg::{ProjectionRow, Sbg, SbgFit, SbgParams, SbgProjection};
+pub use units::{PeriodUnit, day_number};
