@@ -164,3 +164,187 @@ mod properties {
         }
     }
 }
+
+// ---------------------------------------------------------------- CDNOW (non-contractual)
+
+fn cdnow_summary() -> RfmData {
+    // tests/data/cdnow/cdnow_customers_summary.csv (weeks, calibration to 1997-09-30).
+    let text = data("cdnow/cdnow_customers_summary.csv");
+    let (mut x, mut tx, mut t) = (vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+        x.push(f[1]);
+        tx.push(f[2]);
+        t.push(f[3]);
+    }
+    RfmData::new(&x, &tx, &t, PeriodUnit::Week).unwrap()
+}
+
+fn cdnow_spend() -> (Vec<f64>, Vec<f64>) {
+    let text = data("cdnow/cdnow_customers_summary_with_transactions.csv");
+    let (mut x, mut z) = (vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+        x.push(f[1]);
+        z.push(f[4]);
+    }
+    (x, z)
+}
+
+fn cdnow_transactions(with_holdout: bool) -> RfmSummaries {
+    let text = data("cdnow/CDNOW_sample.txt");
+    let end = day_number(1997, 9, 30).unwrap() as f64;
+    let mut agg = RfmAggregator::new(end).unwrap().unit(PeriodUnit::Week);
+    if with_holdout {
+        agg = agg.holdout_end(day_number(1998, 6, 30).unwrap() as f64);
+    }
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let id: u64 = f[1].parse().unwrap();
+        let d: u32 = f[2].parse().unwrap();
+        let day = day_number((d / 10000) as i32, d / 100 % 100, d % 100).unwrap() as f64;
+        agg.fold(id, day, f[4].parse().unwrap()).unwrap();
+    }
+    agg.finish().unwrap()
+}
+
+#[test]
+fn cdnow_summaries_rebuilt_from_transactions() {
+    // tests/data/cdnow/README.md: sum x = 2457 (same-day merging, calibration to 1997-09-30),
+    // holdout (weeks 40-78) 1,882 repeat transactions; t_x, T agree with the lifetimes file
+    // within its 2-d.p. rounding; zbar agrees with the summary file.
+    let s = cdnow_transactions(true);
+    assert_eq!(s.customers().len(), 2357);
+    let sx: f64 = s.customers().iter().map(|c| c.frequency).sum();
+    assert_eq!(sx, 2457.0);
+    let sh: f64 = s.customers().iter().map(|c| c.holdout_frequency).sum();
+    assert_eq!(sh, 1882.0);
+    let zero: f64 = s.customers().iter().filter(|c| c.frequency == 0.0).map(|c| c.holdout_frequency).sum();
+    assert_eq!(zero, 334.0);
+    assert!((s.holdout_length().unwrap() - 39.0).abs() < 1e-12);
+    let reference = cdnow_summary();
+    let (_, zbar) = cdnow_spend();
+    for (i, c) in s.customers().iter().enumerate() {
+        assert_eq!(c.id, i as u64 + 1);
+        assert_eq!(c.frequency, reference.frequency()[i]);
+        assert!((c.recency - reference.recency()[i]).abs() <= 0.005);
+        assert!((c.age - reference.age()[i]).abs() <= 0.005);
+        assert!((c.mean_repeat_spend.unwrap_or(0.0) - zbar[i]).abs() <= 0.005 + 1e-9);
+    }
+}
+
+#[test]
+fn aggregator_merges_partitions_exactly() {
+    // Split the CDNOW log in time at 1997-03-15 (a day boundary) and by customer parity:
+    // merged states equal the one-pass summaries.
+    let text = data("cdnow/CDNOW_sample.txt");
+    let end = day_number(1997, 9, 30).unwrap() as f64;
+    let hold = day_number(1998, 6, 30).unwrap() as f64;
+    let cut = day_number(1997, 3, 15).unwrap() as f64;
+    let new = || RfmAggregator::new(end).unwrap().holdout_end(hold);
+    let (mut a, mut b, mut c) = (new(), new(), new());
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let id: u64 = f[1].parse().unwrap();
+        let d: u32 = f[2].parse().unwrap();
+        let day = day_number((d / 10000) as i32, d / 100 % 100, d % 100).unwrap() as f64;
+        let amt: f64 = f[4].parse().unwrap();
+        if day < cut { a.fold(id, day, amt).unwrap() } else if id % 2 == 0 { b.fold(id, day, amt).unwrap() } else { c.fold(id, day, amt).unwrap() }
+    }
+    b.merge(c).unwrap();
+    a.merge(b).unwrap();
+    let merged = a.finish().unwrap();
+    let one = cdnow_transactions(true);
+    assert_eq!(merged.customers().len(), one.customers().len());
+    for (m, o) in merged.customers().iter().zip(one.customers()) {
+        // Counts and times exact; amounts equal up to summation order.
+        assert_eq!((m.id, m.frequency, m.recency, m.age, m.holdout_frequency), (o.id, o.frequency, o.recency, o.age, o.holdout_frequency));
+        assert!((m.first_spend - o.first_spend).abs() < 1e-9);
+        assert!((m.holdout_spend - o.holdout_spend).abs() < 1e-9);
+        assert!((m.mean_repeat_spend.unwrap_or(0.0) - o.mean_repeat_spend.unwrap_or(0.0)).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn aggregator_rejects_out_of_order_and_interleaving() {
+    let mut a = RfmAggregator::new(100.0).unwrap();
+    a.fold(1, 10.0, 5.0).unwrap();
+    let e = a.fold(1, 5.0, 5.0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid transaction order: customer 1 steps back in time at day 5; fold each customer's transactions in time order"
+    );
+    let mut b = RfmAggregator::new(100.0).unwrap();
+    b.fold(1, 3.0, 1.0).unwrap();
+    b.fold(1, 20.0, 1.0).unwrap();
+    let mut a = RfmAggregator::new(100.0).unwrap();
+    a.fold(1, 10.0, 5.0).unwrap();
+    assert!(a.merge(b).is_err());
+    assert!(a.fold(2, f64::NAN, 1.0).is_err());
+    // Same-day transactions merge into one.
+    let mut s = RfmAggregator::new(100.0).unwrap().unit(PeriodUnit::Day);
+    for (d, m) in [(1.2, 1.0), (1.7, 2.0), (8.0, 4.0), (8.5, 6.0)] {
+        s.fold(9, d, m).unwrap();
+    }
+    let c = &s.finish().unwrap().customers()[0].clone();
+    assert_eq!((c.frequency, c.recency, c.age, c.first_spend, c.mean_repeat_spend), (1.0, 7.0, 99.0, 3.0, Some(10.0)));
+}
+
+#[test]
+fn bgnbd_cdnow_published() {
+    // FHL 2005: r 0.243, alpha 4.414, a 0.793, b 2.426, LL -9582.4; independent recomputation
+    // (tests/data/cdnow/README.md): 0.242593, 4.413532, 0.792886, 2.425752, LL -9582.4256.
+    let d = cdnow_summary();
+    let fit = BgNbd::new().fit(&d).unwrap();
+    let p = fit.params();
+    assert!(fit.convergence().converged(), "{}", fit.convergence());
+    for (v, w) in [(p.r(), 0.242593), (p.alpha(), 4.413532), (p.a(), 0.792886), (p.b(), 2.425752)] {
+        assert!(((v - w) / w).abs() < 1e-4, "{v} vs {w}");
+    }
+    assert!((fit.log_likelihood() + 9582.4256).abs() < 1e-3);
+    assert!((fit.log_likelihood() + 9582.43).abs() < 0.005);
+    assert!(fit.std_errors().is_some());
+    // Weighted patterns give the same fit.
+    let c = BgNbd::new().fit(&d.compress()).unwrap();
+    assert!((c.log_likelihood() - fit.log_likelihood()).abs() < 1e-8);
+}
+
+#[test]
+fn bgnbd_cdnow_point_checks() {
+    // Published parameters (the lifetimes tests' values from Hardie's spreadsheets / R BTYD).
+    let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.242593, 4.413532, 0.792886, 2.425752, PeriodUnit::Week)
+        .unwrap();
+    // E[X(39) | x=2, t_x=30.43, T=38.86] = 1.226; P(alive) = 0.7266 (independent check).
+    assert!((p.conditional_expected(39.0, 2.0, 30.43, 38.86).unwrap() - 1.226).abs() < 5e-4);
+    assert!((p.p_alive(2.0, 30.43, 38.86).unwrap() - 0.7266).abs() < 5e-5);
+    // E[X(t)] series from Hardie's sheet (4 d.p.). The sheet's parameters carry fewer
+    // digits than the MLE, so the last values differ by up to 4e-4 (at t = 78: 1.85797 at
+    // the MLE versus 1.8576); the lifetimes tests compare these to 3 decimals as well.
+    for (t, w) in [(0.1429, 0.0078), (1.0, 0.0532), (3.0, 0.1506), (31.8571, 1.0405), (32.0, 1.0437), (78.0, 1.8576)] {
+        assert!((p.expected(t).unwrap() - w).abs() < 5e-4, "t = {t}");
+    }
+    // P(X(39) = 0) = 0.5737864 (R BTYD) is (α/(α+t))^r at the paper's rounded estimates
+    // r = 0.243, α = 4.414, a = 0.793, b = 2.426.
+    let paper = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.243, 4.414, 0.793, 2.426, PeriodUnit::Week).unwrap();
+    assert!((paper.pmf(0, 39.0).unwrap() - 0.5737864).abs() < 5e-8);
+    // P(X(2) = 10) = 1.07869e-07 (R BTYD, 6 significant digits), at the same estimates.
+    assert!((paper.pmf(10, 2.0).unwrap() / 1.07869e-07 - 1.0).abs() < 5e-6);
+    let total: f64 = (0..400).map(|n| p.pmf(n, 39.0).unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    let mean: f64 = (0..400).map(|n| f64::from(n) * p.pmf(n, 39.0).unwrap()).sum();
+    assert!((mean - p.expected(39.0).unwrap()).abs() < 1e-8);
+}
+
+#[test]
+fn mbgnbd_cdnow() {
+    // BTYDplus via the lifetimes tests: r 0.525, alpha 6.183, a 0.891, b 1.614 (3 d.p.).
+    let fit = MbgNbd::new().fit(&cdnow_summary()).unwrap();
+    let p = fit.params();
+    for (v, w) in [(p.r(), 0.525), (p.alpha(), 6.183), (p.a(), 0.891), (p.b(), 1.614)] {
+        assert!((v - w).abs() < 5e-4 * w.max(1.0), "{v} vs {w}");
+    }
+    let total: f64 = (0..400).map(|n| p.pmf(n, 39.0).unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    let mean: f64 = (0..400).map(|n| f64::from(n) * p.pmf(n, 39.0).unwrap()).sum();
+    assert!((mean - p.expected(39.0).unwrap()).abs() < 1e-8);
+}

@@ -15,11 +15,21 @@
 //! reported in full (all constants, in the caller's time unit); every fit returns a
 //! [`Convergence`] record that keeps the best point found.
 
+mod bgnbd;
+mod data;
+mod fitting;
 mod geometric;
+mod model;
 mod sbg;
+mod summary;
 mod units;
 
 pub use crate::numeric::optim::{Convergence, StopReason};
+pub use bgnbd::{BetaGeoFit, BetaGeoModel, BetaGeoParams, BgNbd, MbgNbd};
+pub use data::RfmData;
+pub use fitting::FitOptions;
+pub use model::TransactionModel;
 pub use geometric::{MarginTiming, expected_lifetime, geometric_clv};
 pub use sbg::{ProjectionRow, Sbg, SbgFit, SbgParams, SbgProjection};
+pub use summary::{CustomerSummary, RfmAggregator, RfmSummaries};
 pub use units::{PeriodUnit, day_number};
