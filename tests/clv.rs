@@ -429,3 +429,38 @@ fn gamma_gamma_cdnow() {
     let e = GammaGamma::new().fit(&[0.0], &[10.0]).unwrap_err();
     assert_eq!(e.to_string(), "frequency x at customer 0 must be a positive integer (fit Gamma-Gamma on repeat customers only), got 0");
 }
+
+fn donations() -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<f64>) {
+    let text = data("bgbb/donations.csv");
+    let (mut x, mut tx, mut n, mut w) = (vec![], vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<u32> = line.split(',').map(|v| v.parse().unwrap()).collect();
+        x.push(f[0]);
+        tx.push(f[1]);
+        n.push(f[2]);
+        w.push(f64::from(f[3]));
+    }
+    (x, tx, n, w)
+}
+
+#[test]
+fn bgbb_donations_fader_hardie_shang_2010() {
+    // tests/data/bgbb/README.md: MLE 1.204, 0.750, 0.657, 2.783; Table 6 P(alive in 2002);
+    // Hardie's sheet totals.
+    let (x, tx, n, w) = donations();
+    assert_eq!(w.iter().sum::<f64>(), 11104.0);
+    let fit = BgBb::new().fit(&x, &tx, &n, Some(&w)).unwrap();
+    let p = fit.params();
+    for (v, want) in [(p.alpha(), 1.204), (p.beta(), 0.750), (p.gamma(), 0.657), (p.delta(), 2.783)] {
+        assert!((v - want).abs() < 5e-4, "{v} vs {want}");
+    }
+    assert!((fit.log_likelihood() + 33225.6).abs() < 0.05, "{}", fit.log_likelihood());
+    for (xx, t, want) in [(0, 0, 0.11), (2, 4, 0.59), (6, 6, 0.93)] {
+        assert!((p.p_alive(xx, t, 6).unwrap() - want).abs() < 0.005, "({xx}, {t})");
+    }
+    let total: f64 = (0..x.len()).map(|i| w[i] * p.conditional_expected(5, x[i], tx[i], n[i]).unwrap()).sum();
+    assert!((total - 12884.2).abs() < 1.5, "{total}");
+    assert!((11104.0 * p.pmf(0, 6).unwrap() - 3454.9).abs() < 1.5);
+    assert!((11104.0 * p.pmf(6, 6).unwrap() - 1253.1).abs() < 1.5);
+    assert!(BgBb::new().fit(&[2], &[1], &[6], None).is_err());
+}

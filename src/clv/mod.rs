@@ -15,6 +15,7 @@
 //! reported in full (all constants, in the caller's time unit); every fit returns a
 //! [`Convergence`] record that keeps the best point found.
 
+mod bgbb;
 mod bgnbd;
 mod data;
 mod fitting;
@@ -27,6 +28,7 @@ mod summary;
 mod units;
 
 pub use crate::numeric::optim::{Convergence, StopReason};
+pub use bgbb::{BgBb, BgBbFit, BgBbParams};
 pub use bgnbd::{BetaGeoFit, BetaGeoModel, BetaGeoParams, BgNbd, MbgNbd};
 pub use data::RfmData;
 pub use fitting::FitOptions;
