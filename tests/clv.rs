@@ -127,6 +127,11 @@ fn sbg_errors() {
     assert!(Sbg::new().fit_cohorts(&[]).is_err());
     assert!(Sbg::new().fit_individual(&[0], &[true]).is_err());
     assert!(SbgParams::new(f64::NAN, 1.0).is_err());
+    // Regression: large alpha, long tenure (found by proptest) stays finite and positive.
+    let p = SbgParams::new(182.8, 1.0).unwrap();
+    for v in [p.derl(0.1, 419).unwrap(), p.retention_elasticity(0.1, 419).unwrap(), p.del(0.1).unwrap()] {
+        assert!(v.is_finite() && v > 0.0);
+    }
 }
 
 mod properties {
@@ -153,6 +158,66 @@ mod properties {
                     Err(_) => {}
                 }
             }
+        }
+
+        #[test]
+        fn transaction_models_are_valid_on_any_history(
+            lr in -3.0f64..3.0, la in -3.0f64..5.0, lx in -3.0f64..3.0, ly in -3.0f64..3.0,
+            x in 0u32..1500, frac in 0.0f64..=1.0, t_cal in 0.0f64..400.0, t in 0.0f64..200.0,
+        ) {
+            let x = f64::from(x);
+            let t_x = if x == 0.0 { 0.0 } else { frac * t_cal };
+            let bg = BetaGeoParams::new(BetaGeoModel::BgNbd, lr.exp(), la.exp(), lx.exp(), ly.exp(), PeriodUnit::Week).unwrap();
+            let mbg = BetaGeoParams::new(BetaGeoModel::MbgNbd, lr.exp(), la.exp(), lx.exp(), ly.exp(), PeriodUnit::Week).unwrap();
+            let pn = ParetoNbdParams::new(lr.exp(), la.exp(), lx.exp(), ly.exp(), PeriodUnit::Week).unwrap();
+            let models: [&dyn TransactionModel; 3] = [&bg, &mbg, &pn];
+            for m in models {
+                let pa = m.probability_alive(x, t_x, t_cal).unwrap();
+                prop_assert!((0.0..=1.0).contains(&pa));
+                if let (Ok(e1), Ok(e2)) = (
+                    m.conditional_expected_transactions(t, x, t_x, t_cal),
+                    m.conditional_expected_transactions(t + 1.0, x, t_x, t_cal),
+                ) {
+                    prop_assert!(e1.is_finite() && e1 >= 0.0 && e2 >= e1 - 1e-9 * e2.abs().max(1.0));
+                }
+                if let (Ok(e1), Ok(e2)) = (m.expected_transactions(t), m.expected_transactions(t + 1.0)) {
+                    prop_assert!(e1.is_finite() && e1 >= 0.0 && e2 >= e1 - 1e-9 * e2.abs().max(1.0));
+                }
+            }
+        }
+
+        #[test]
+        fn extreme_histories_never_panic(x in prop_oneof![Just(f64::NAN), Just(-1.0), Just(0.5), Just(1000.0), Just(0.0)],
+                                         t_x in prop_oneof![Just(f64::NAN), Just(0.0), Just(38.86), Just(-2.0), Just(f64::INFINITY)],
+                                         t_cal in prop_oneof![Just(0.0), Just(38.86), Just(f64::NAN)]) {
+            let bg = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.243, 4.414, 0.793, 2.426, PeriodUnit::Week).unwrap();
+            let pn = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669, PeriodUnit::Week).unwrap();
+            for r in [bg.p_alive(x, t_x, t_cal), bg.conditional_expected(39.0, x, t_x, t_cal), pn.p_alive(x, t_x, t_cal),
+                      pn.conditional_expected(39.0, x, t_x, t_cal), pn.dert(0.003, x, t_x, t_cal)] {
+                if let Ok(v) = r { prop_assert!(v.is_finite() && v >= 0.0); }
+            }
+            let _ = RfmData::new(&[x], &[t_x], &[t_cal], PeriodUnit::Week);
+        }
+
+        #[test]
+        fn fits_never_panic(rows in proptest::collection::vec((0u32..50, 0.0f64..1.0, 0.0f64..60.0), 1..20)) {
+            let x: Vec<f64> = rows.iter().map(|r| f64::from(r.0)).collect();
+            let t: Vec<f64> = rows.iter().map(|r| r.2).collect();
+            let tx: Vec<f64> = rows.iter().map(|r| if r.0 == 0 { 0.0 } else { r.1 * r.2 }).collect();
+            let d = RfmData::new(&x, &tx, &t, PeriodUnit::Week).unwrap();
+            for fit in [BgNbd::new().max_iter(50).fit(&d).map(|f| f.log_likelihood()),
+                        MbgNbd::new().max_iter(50).fit(&d).map(|f| f.log_likelihood())] {
+                if let Ok(ll) = fit { prop_assert!(!ll.is_nan()); }
+            }
+        }
+
+        #[test]
+        fn aggregator_never_panics(tx in proptest::collection::vec((0u64..5, -1e3f64..1e3, -10.0f64..100.0), 0..40)) {
+            let mut a = RfmAggregator::new(500.0).unwrap().holdout_end(800.0);
+            for (c, d, m) in tx {
+                let _ = a.fold(c, d, m);
+            }
+            let _ = a.finish();
         }
 
         #[test]
@@ -463,4 +528,49 @@ fn bgbb_donations_fader_hardie_shang_2010() {
     assert!((11104.0 * p.pmf(0, 6).unwrap() - 3454.9).abs() < 1.5);
     assert!((11104.0 * p.pmf(6, 6).unwrap() - 1253.1).abs() < 1.5);
     assert!(BgBb::new().fit(&[2], &[1], &[6], None).is_err());
+}
+
+#[test]
+fn holdout_cdnow_totals() {
+    // README: holdout weeks 40-78 actual 1,882; sum of BG/NBD conditional expectations
+    // 1,653.4 (Pareto/NBD 1,665.5); zero-repeaters' mean prediction 0.2251 (paper 0.23)
+    // versus actual 334/1411 = 0.237.
+    let s = cdnow_transactions(true);
+    let bg = BgNbd::new().fit(&s.to_rfm_data().unwrap()).unwrap();
+    let t = HoldoutTable::new(&bg.params(), &s, 7).unwrap();
+    assert_eq!(t.actual_total, 1882.0);
+    assert!((t.predicted_total - 1653.4).abs() < 0.5, "{}", t.predicted_total);
+    assert_eq!(t.rows[0].customers, 1411);
+    assert!((t.rows[0].predicted_mean - 0.2251).abs() < 5e-4);
+    assert!((t.rows[0].actual_mean - 334.0 / 1411.0).abs() < 1e-12);
+    let pn = ParetoNbd::new().fit(&s.to_rfm_data().unwrap()).unwrap();
+    let tp = HoldoutTable::new(&pn.params(), &s, 7).unwrap();
+    assert!((tp.predicted_total - 1665.5).abs() < 0.5, "{}", tp.predicted_total);
+    assert!(HoldoutTable::new(&bg.params(), &cdnow_transactions(false), 7).is_err());
+}
+
+#[test]
+fn discounted_clv_cash_flows() {
+    let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.242593, 4.413532, 0.792886, 2.425752, PeriodUnit::Week).unwrap();
+    // Discount 0: the CLV is E[Y(t)] · E[M] · margin over the horizon (CLV.md (e) 6).
+    let t = DiscountedClv::new().periods(12).discount_rate(0.0).margin(0.3).cash_flows(&p, 2.0, 30.43, 38.86, 24.66).unwrap();
+    let weeks = 12.0 * 365.25 / 12.0 / 7.0;
+    let e = p.conditional_expected(weeks, 2.0, 30.43, 38.86).unwrap();
+    assert!((t.clv - e * 24.66 * 0.3).abs() < 1e-10);
+    assert!((t.expected_transactions - e).abs() < 1e-12);
+    // A new customer (x = t_x = T = 0): E[X(t)] · E[M].
+    let n = DiscountedClv::new().discount_rate(0.0).cash_flows(&p, 0.0, 0.0, 0.0, 35.17).unwrap();
+    assert!((n.clv - p.expected(weeks).unwrap() * 35.17).abs() < 1e-10);
+    // Discounting: each row is its margin times (1 + d)^-k; CLV falls as d rises.
+    let d = DiscountedClv::new().discount_rate(0.01).cash_flows(&p, 2.0, 30.43, 38.86, 24.66).unwrap();
+    for r in &d.rows {
+        assert!((r.present_value - r.expected_margin / 1.01f64.powi(r.period as i32)).abs() < 1e-12);
+        assert!(r.expected_transactions >= 0.0);
+    }
+    assert!(d.clv < t.clv / 0.3);
+    // Weekly cash flows from a weekly model: period length 1 model unit.
+    let w = DiscountedClv::new().periods(52).period_unit(PeriodUnit::Week).discount_rate(0.0).cash_flows(&p, 2.0, 30.43, 38.86, 1.0).unwrap();
+    assert!((w.clv - p.conditional_expected(52.0, 2.0, 30.43, 38.86).unwrap()).abs() < 1e-10);
+    let e = DiscountedClv::new().margin(1.5).cash_flows(&p, 2.0, 30.43, 38.86, 1.0).unwrap_err();
+    assert_eq!(e.to_string(), "option `margin` must be in [0, 1], got 1.5");
 }

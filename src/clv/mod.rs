@@ -8,7 +8,7 @@
 //! | transaction log → summaries | — | [`RfmAggregator`] (streaming, mergeable) → [`RfmData`] |
 //! | transactions, P(alive) | — | [`BgNbd`], [`MbgNbd`], [`ParetoNbd`], [`BgBb`] (discrete) |
 //! | spend per transaction | — | [`GammaGamma`] |
-//! | discounted CLV | [`SbgParams::del`] × margin | [`CashFlowTable`] (per-period, units explicit) |
+//! | discounted CLV | [`SbgParams::del`] × margin | [`DiscountedClv`] → [`CashFlowTable`] (per-period, units explicit) |
 //! | calibration / holdout | — | [`HoldoutTable`] |
 //!
 //! All time quantities carry a [`PeriodUnit`]. Likelihoods are evaluated in log space and
@@ -17,10 +17,12 @@
 
 mod bgbb;
 mod bgnbd;
+mod cashflow;
 mod data;
 mod fitting;
 mod gamma_gamma;
 mod geometric;
+mod holdout;
 mod model;
 mod pareto;
 mod sbg;
@@ -30,9 +32,11 @@ mod units;
 pub use crate::numeric::optim::{Convergence, StopReason};
 pub use bgbb::{BgBb, BgBbFit, BgBbParams};
 pub use bgnbd::{BetaGeoFit, BetaGeoModel, BetaGeoParams, BgNbd, MbgNbd};
+pub use cashflow::{CashFlowRow, CashFlowTable, DiscountedClv};
 pub use data::RfmData;
 pub use fitting::FitOptions;
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
+pub use holdout::{HoldoutRow, HoldoutTable};
 pub use model::TransactionModel;
 pub use pareto::{ParetoNbd, ParetoNbdFit, ParetoNbdParams};
 pub use geometric::{MarginTiming, expected_lifetime, geometric_clv};
