@@ -10,6 +10,6 @@
 
 mod common;
 
+mod clv;
 mod regression;
 mod strategy;
-mod clv;

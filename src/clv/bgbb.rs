@@ -58,7 +58,10 @@ fn ll_one(p: &[f64; 4], x: f64, tx: f64, n: f64) -> f64 {
     let mut l = ln_beta(a + x, b + n - x) - lab + ln_beta(g, d + n) - lgd;
     let mut i = 0.0;
     while i < n - tx {
-        l = log_add_exp(l, ln_beta(a + x, b + tx - x + i) - lab + ln_beta(g + 1.0, d + tx + i) - lgd);
+        l = log_add_exp(
+            l,
+            ln_beta(a + x, b + tx - x + i) - lab + ln_beta(g + 1.0, d + tx + i) - lgd,
+        );
         i += 1.0;
     }
     l
@@ -85,7 +88,13 @@ impl BgBb {
     /// [`Error::Empty`], [`Error::DimensionMismatch`], [`Error::InvalidValue`] for an
     /// impossible row, weight errors as in [`RfmData::with_weights`](super::RfmData::with_weights),
     /// option errors.
-    pub fn fit(&self, x: &[u32], t_x: &[u32], n: &[u32], weights: Option<&[f64]>) -> Result<BgBbFit> {
+    pub fn fit(
+        &self,
+        x: &[u32],
+        t_x: &[u32],
+        n: &[u32],
+        weights: Option<&[f64]>,
+    ) -> Result<BgBbFit> {
         self.options.validate()?;
         if x.is_empty() {
             return Err(Error::Empty { what: "x".into() });
@@ -121,18 +130,31 @@ impl BgBb {
             .collect();
         let ll = |p: &[f64]| -> f64 {
             let q = [p[0], p[1], p[2], p[3]];
-            rows.iter().map(|&(x, tx, n, w)| w * ll_one(&q, x, tx, n)).sum()
+            rows.iter()
+                .map(|&(x, tx, n, w)| w * ll_one(&q, x, tx, n))
+                .sum()
         };
-        let (est, convergence, se) = fit_positive("BG/BB", &self.options, total, &[1.0, 1.0, 1.0, 1.0], |p, g| {
-            let mut f = ll;
-            let v = f(p);
-            if v.is_finite() {
-                central_gradient(&mut f, p, g);
-            }
-            v
-        })?;
+        let (est, convergence, se) = fit_positive(
+            "BG/BB",
+            &self.options,
+            total,
+            &[1.0, 1.0, 1.0, 1.0],
+            |p, g| {
+                let mut f = ll;
+                let v = f(p);
+                if v.is_finite() {
+                    central_gradient(&mut f, p, g);
+                }
+                v
+            },
+        )?;
         Ok(BgBbFit {
-            params: BgBbParams { alpha: est[0], beta: est[1], gamma: est[2], delta: est[3] },
+            params: BgBbParams {
+                alpha: est[0],
+                beta: est[1],
+                gamma: est[2],
+                delta: est[3],
+            },
             std_errors: se.map(|v| [v[0], v[1], v[2], v[3]]),
             log_likelihood: ll(&est),
             n_customers: total,
@@ -167,10 +189,20 @@ impl BgBbParams {
     ///
     /// [`Error::InvalidOption`] unless all are finite and > 0.
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        for (n, v) in [("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta)] {
+        for (n, v) in [
+            ("alpha", alpha),
+            ("beta", beta),
+            ("gamma", gamma),
+            ("delta", delta),
+        ] {
             crate::validate::positive(n, v)?;
         }
-        Ok(BgBbParams { alpha, beta, gamma, delta })
+        Ok(BgBbParams {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        })
     }
     /// `α`.
     #[must_use]
@@ -203,7 +235,12 @@ impl BgBbParams {
     /// [`Error::InvalidValue`] for an impossible `(x, t_x, n)`.
     pub fn log_likelihood(&self, x: u32, t_x: u32, n: u32) -> Result<f64> {
         check_row(x, t_x, n, 0)?;
-        Ok(ll_one(&self.arr(), f64::from(x), f64::from(t_x), f64::from(n)))
+        Ok(ll_one(
+            &self.arr(),
+            f64::from(x),
+            f64::from(t_x),
+            f64::from(n),
+        ))
     }
 
     /// Probability that the customer is alive at opportunity `n + 1` (FHS 2010 eq. 11).
@@ -221,7 +258,8 @@ impl BgBbParams {
         let l = self.log_likelihood(x, t_x, n)?;
         let [a, b, g, d] = self.arr();
         let (x, n) = (f64::from(x), f64::from(n));
-        let num = ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + 1.0) - ln_beta(g, d);
+        let num =
+            ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + 1.0) - ln_beta(g, d);
         Ok((num - l).exp().clamp(0.0, 1.0))
     }
 
@@ -252,7 +290,10 @@ impl BgBbParams {
         let l = self.log_likelihood(x, t_x, n)?;
         let [a, b, g, d] = self.arr();
         let (xf, nf) = (f64::from(x), f64::from(n));
-        let lead = (ln_beta(a + xf + 1.0, b + nf - xf) - ln_beta(a, b) + ln_gamma(g + d) - ln_gamma(1.0 + d) - l).exp();
+        let lead = (ln_beta(a + xf + 1.0, b + nf - xf) - ln_beta(a, b) + ln_gamma(g + d)
+            - ln_gamma(1.0 + d)
+            - l)
+            .exp();
         Ok((lead * d * self.d(nf, nf + f64::from(n_star))).max(0.0))
     }
 
@@ -290,7 +331,10 @@ impl BgBbParams {
         let mut l = lc(nf) + ln_beta(a + xf, b + nf - xf) - lab + ln_beta(g, d + nf) - lgd;
         for i in x..n {
             let i = f64::from(i);
-            l = log_add_exp(l, lc(i) + ln_beta(a + xf, b + i - xf) - lab + ln_beta(g + 1.0, d + i) - lgd);
+            l = log_add_exp(
+                l,
+                lc(i) + ln_beta(a + xf, b + i - xf) - lab + ln_beta(g + 1.0, d + i) - lgd,
+            );
         }
         Ok(l.exp().clamp(0.0, 1.0))
     }
@@ -314,14 +358,17 @@ impl BgBbParams {
         let l = self.log_likelihood(x, t_x, n)?;
         let [a, b, g, d] = self.arr();
         let (xf, nf) = (f64::from(x), f64::from(n));
-        let lead = ln_beta(a + xf + 1.0, b + nf - xf) - ln_beta(a, b) + ln_beta(g, d + nf + 1.0) - ln_beta(g, d)
+        let lead = ln_beta(a + xf + 1.0, b + nf - xf) - ln_beta(a, b) + ln_beta(g, d + nf + 1.0)
+            - ln_beta(g, d)
             - (1.0 + discount).ln()
             - l;
-        let h = hyp2f1(1.0, d + nf + 1.0, g + d + nf + 1.0, 1.0 / (1.0 + discount)).ok_or_else(|| Error::NotConverged {
-            what: "hypergeometric series in BG/BB DERT".into(),
-            iterations: crate::numeric::hyp2f1::MAX_TERMS,
-            last_change: f64::NAN,
-        })?;
+        let h = hyp2f1(1.0, d + nf + 1.0, g + d + nf + 1.0, 1.0 / (1.0 + discount)).ok_or_else(
+            || Error::NotConverged {
+                what: "hypergeometric series in BG/BB DERT".into(),
+                iterations: crate::numeric::hyp2f1::MAX_TERMS,
+                last_change: f64::NAN,
+            },
+        )?;
         Ok((lead.exp() * h).max(0.0))
     }
 }
@@ -374,10 +421,20 @@ impl fmt::Display for BgBbFit {
         writeln!(f, "BG/BB fit: {} customers", self.n_customers)?;
         write_params(
             f,
-            &[("alpha", p.alpha), ("beta", p.beta), ("gamma", p.gamma), ("delta", p.delta)],
+            &[
+                ("alpha", p.alpha),
+                ("beta", p.beta),
+                ("gamma", p.gamma),
+                ("delta", p.delta),
+            ],
             self.std_errors.as_ref().map(|s| &s[..]),
         )?;
-        writeln!(f, "log-likelihood {:.4} (L2 penalty {})", self.log_likelihood, self.options.get_penalty())?;
+        writeln!(
+            f,
+            "log-likelihood {:.4} (L2 penalty {})",
+            self.log_likelihood,
+            self.options.get_penalty()
+        )?;
         write!(f, "convergence: {}", self.convergence)
     }
 }

@@ -183,7 +183,7 @@ impl MbgNbd {
 
 /// Rows grouped for fast likelihood evaluation: per-x terms are computed once per distinct x.
 struct Prepared {
-    xs: Vec<(f64, f64)>, // (x, total weight)
+    xs: Vec<(f64, f64)>,               // (x, total weight)
     rows: Vec<(usize, f64, f64, f64)>, // (x index, t_x, T, weight)
 }
 
@@ -206,7 +206,13 @@ fn prepare(data: &RfmData) -> Prepared {
 }
 
 /// Weighted log-likelihood and gradient in (r, α, a, b).
-fn beta_geo_ll(model: BetaGeoModel, p: &[f64], prep: &Prepared, g: &mut [f64], per_x: &mut Vec<[f64; 6]>) -> f64 {
+fn beta_geo_ll(
+    model: BetaGeoModel,
+    p: &[f64],
+    prep: &Prepared,
+    g: &mut [f64],
+    per_x: &mut Vec<[f64; 6]>,
+) -> f64 {
     let (r, al, a, b) = (p[0], p[1], p[2], p[3]);
     let s = model.shift();
     let lr = ln_gamma(r);
@@ -226,7 +232,14 @@ fn beta_geo_ll(model: BetaGeoModel, p: &[f64], prep: &Prepared, g: &mut [f64], p
         gr[2] += w * (pa_b - dab);
         gr[3] += w * (digamma(b + x + s) - dab - pb + pa_b);
         let denom = b + x + s - 1.0;
-        per_x.push([x, r + x, lna - denom.ln(), 1.0 / denom, if model.active(x) { 1.0 } else { 0.0 }, 0.0]);
+        per_x.push([
+            x,
+            r + x,
+            lna - denom.ln(),
+            1.0 / denom,
+            if model.active(x) { 1.0 } else { 0.0 },
+            0.0,
+        ]);
     }
     for &(k, tx, t, w) in &prep.rows {
         let px = &per_x[k];
@@ -261,14 +274,25 @@ fn fit_beta_geo(model: BetaGeoModel, opts: &FitOptions, data: &RfmData) -> Resul
     }
     let alpha0 = ((st / n) / (1.0 + sx / n)).max(1e-3);
     let mut per_x = Vec::new();
-    let (est, convergence, se) = fit_positive(&model.to_string(), opts, n, &[1.0, alpha0, 1.0, 1.0], |p, g| {
-        beta_geo_ll(model, p, &prep, g, &mut per_x)
-    })?;
+    let (est, convergence, se) = fit_positive(
+        &model.to_string(),
+        opts,
+        n,
+        &[1.0, alpha0, 1.0, 1.0],
+        |p, g| beta_geo_ll(model, p, &prep, g, &mut per_x),
+    )?;
     let mut g = [0.0; 4];
     let mut per_x = Vec::new();
     let ll = beta_geo_ll(model, &est, &prep, &mut g, &mut per_x);
     Ok(BetaGeoFit {
-        params: BetaGeoParams { model, r: est[0], alpha: est[1], a: est[2], b: est[3], unit: data.unit() },
+        params: BetaGeoParams {
+            model,
+            r: est[0],
+            alpha: est[1],
+            a: est[2],
+            b: est[3],
+            unit: data.unit(),
+        },
         std_errors: se.map(|v| [v[0], v[1], v[2], v[3]]),
         log_likelihood: ll,
         n_customers: n,
@@ -305,12 +329,26 @@ impl BetaGeoParams {
     /// # Errors
     ///
     /// [`Error::InvalidOption`] unless all are finite and > 0, or for an invalid unit.
-    pub fn new(model: BetaGeoModel, r: f64, alpha: f64, a: f64, b: f64, unit: PeriodUnit) -> Result<Self> {
+    pub fn new(
+        model: BetaGeoModel,
+        r: f64,
+        alpha: f64,
+        a: f64,
+        b: f64,
+        unit: PeriodUnit,
+    ) -> Result<Self> {
         for (n, v) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
             crate::validate::positive(n, v)?;
         }
         unit.days()?;
-        Ok(BetaGeoParams { model, r, alpha, a, b, unit })
+        Ok(BetaGeoParams {
+            model,
+            r,
+            alpha,
+            a,
+            b,
+            unit,
+        })
     }
     /// Which model.
     #[must_use]
@@ -423,7 +461,9 @@ impl BetaGeoParams {
                 break;
             }
             let next = ((big_a + n) * (a + n - 1.0) * z / ((c + n) * (n + 1.0))).abs();
-            if next < 1.0 && term.abs() * next / (1.0 - next) <= 1e-17 * h.abs().max(1e-300) || term == 0.0 {
+            if next < 1.0 && term.abs() * next / (1.0 - next) <= 1e-17 * h.abs().max(1e-300)
+                || term == 0.0
+            {
                 converged = true;
                 break;
             }
@@ -484,7 +524,11 @@ impl BetaGeoParams {
         let lba = ln_beta(a, b);
         let mut v = (ln_beta(a, b + nf + s) - lba + lnb).exp();
         if nf + s > 0.0 {
-            let tail = if n == 0 { 1.0 } else { checked_beta_reg(nf, r, t / (al + t)).unwrap_or(0.0) };
+            let tail = if n == 0 {
+                1.0
+            } else {
+                checked_beta_reg(nf, r, t / (al + t)).unwrap_or(0.0)
+            };
             v += (ln_beta(a + 1.0, b + nf + s - 1.0) - lba).exp() * tail;
         }
         Ok(v.clamp(0.0, 1.0))
@@ -498,7 +542,13 @@ impl TransactionModel for BetaGeoParams {
     fn probability_alive(&self, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         self.p_alive(x, t_x, t_cal)
     }
-    fn conditional_expected_transactions(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
+    fn conditional_expected_transactions(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> Result<f64> {
         self.conditional_expected(t, x, t_x, t_cal)
     }
     fn expected_transactions(&self, t: f64) -> Result<f64> {
@@ -552,19 +602,32 @@ impl BetaGeoFit {
 impl fmt::Display for BetaGeoFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &self.params;
-        writeln!(f, "{} fit: {} customers, time unit {}", p.model, self.n_customers, p.unit)?;
+        writeln!(
+            f,
+            "{} fit: {} customers, time unit {}",
+            p.model, self.n_customers, p.unit
+        )?;
         write_params(
             f,
             &[("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)],
             self.std_errors.as_ref().map(|s| &s[..]),
         )?;
-        writeln!(f, "log-likelihood {:.4} (L2 penalty {})", self.log_likelihood, self.options.get_penalty())?;
+        writeln!(
+            f,
+            "log-likelihood {:.4} (L2 penalty {})",
+            self.log_likelihood,
+            self.options.get_penalty()
+        )?;
         write!(f, "convergence: {}", self.convergence)
     }
 }
 
 /// Shared parameter table writer.
-pub(crate) fn write_params(f: &mut fmt::Formatter<'_>, ps: &[(&str, f64)], se: Option<&[f64]>) -> fmt::Result {
+pub(crate) fn write_params(
+    f: &mut fmt::Formatter<'_>,
+    ps: &[(&str, f64)],
+    se: Option<&[f64]>,
+) -> fmt::Result {
     writeln!(f, "{:<8} {:>12} {:>12}", "param", "estimate", "std. error")?;
     for (i, (n, v)) in ps.iter().enumerate() {
         let s = se.map_or("n/a".to_string(), |s| format!("{:.6}", s[i]));
@@ -580,8 +643,13 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let d = RfmData::new(&[0.0, 2.0, 7.0, 1.0], &[0.0, 10.0, 30.0, 3.0], &[20.0, 25.0, 38.0, 9.0], PeriodUnit::Week)
-            .unwrap();
+        let d = RfmData::new(
+            &[0.0, 2.0, 7.0, 1.0],
+            &[0.0, 10.0, 30.0, 3.0],
+            &[20.0, 25.0, 38.0, 9.0],
+            PeriodUnit::Week,
+        )
+        .unwrap();
         let prep = prepare(&d);
         for model in [BetaGeoModel::BgNbd, BetaGeoModel::MbgNbd] {
             let p = [0.7, 3.0, 0.9, 2.2];
@@ -604,11 +672,20 @@ mod tests {
     #[test]
     fn expectation_small_t_and_a_equal_one() {
         // E[X(t)] ≈ r t / α for small t (rate r/α while alive at t = 0).
-        let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.5, 4.0, 1.0, 2.0, PeriodUnit::Week).unwrap();
+        let p =
+            BetaGeoParams::new(BetaGeoModel::BgNbd, 0.5, 4.0, 1.0, 2.0, PeriodUnit::Week).unwrap();
         let e = p.expected(1e-6).unwrap();
         assert!((e / 1e-6 - 0.5 / 4.0).abs() < 1e-6);
         // a = 1 exactly (the 1/(a-1) singularity) is continuous with a = 1 ± 1e-7.
-        let q = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.5, 4.0, 1.0 + 1e-7, 2.0, PeriodUnit::Week).unwrap();
+        let q = BetaGeoParams::new(
+            BetaGeoModel::BgNbd,
+            0.5,
+            4.0,
+            1.0 + 1e-7,
+            2.0,
+            PeriodUnit::Week,
+        )
+        .unwrap();
         assert!((p.expected(10.0).unwrap() - q.expected(10.0).unwrap()).abs() < 1e-6);
     }
 }

@@ -47,7 +47,12 @@ pub struct DiscountedClv {
 
 impl Default for DiscountedClv {
     fn default() -> Self {
-        DiscountedClv { periods: 12, period_unit: PeriodUnit::Month, discount_rate: 0.01, margin: 1.0 }
+        DiscountedClv {
+            periods: 12,
+            period_unit: PeriodUnit::Month,
+            discount_rate: 0.01,
+            margin: 1.0,
+        }
     }
 }
 
@@ -240,9 +245,19 @@ impl fmt::Display for CashFlowTable {
             writeln!(
                 f,
                 "{:>6} {:>10.3} {:>10.4} {:>12.4} {:>12.4} {:>10.6} {:>12.4}",
-                r.period, r.end, r.expected_transactions, r.expected_revenue, r.expected_margin, r.discount_factor, r.present_value
+                r.period,
+                r.end,
+                r.expected_transactions,
+                r.expected_revenue,
+                r.expected_margin,
+                r.discount_factor,
+                r.present_value
             )?;
         }
-        write!(f, "total expected transactions {:.4}; CLV {:.4}", self.expected_transactions, self.clv)
+        write!(
+            f,
+            "total expected transactions {:.4}; CLV {:.4}",
+            self.expected_transactions, self.clv
+        )
     }
 }

@@ -52,7 +52,9 @@ impl RfmData {
     pub fn new(frequency: &[f64], recency: &[f64], age: &[f64], unit: PeriodUnit) -> Result<Self> {
         unit.days()?;
         if frequency.is_empty() {
-            return Err(Error::Empty { what: "frequency".into() });
+            return Err(Error::Empty {
+                what: "frequency".into(),
+            });
         }
         let n = frequency.len();
         crate::validate::same_len("`recency` against `frequency`", n, recency.len())?;
@@ -129,12 +131,22 @@ impl RfmData {
     #[must_use]
     pub fn compress(&self) -> RfmData {
         let mut index: HashMap<(u64, u64, u64), usize> = HashMap::new();
-        let mut out = RfmData { x: vec![], t_x: vec![], t: vec![], w: vec![], unit: self.unit };
+        let mut out = RfmData {
+            x: vec![],
+            t_x: vec![],
+            t: vec![],
+            w: vec![],
+            unit: self.unit,
+        };
         for i in 0..self.x.len() {
             if self.w[i] == 0.0 {
                 continue;
             }
-            let key = (self.x[i].to_bits(), self.t_x[i].to_bits(), self.t[i].to_bits());
+            let key = (
+                self.x[i].to_bits(),
+                self.t_x[i].to_bits(),
+                self.t[i].to_bits(),
+            );
             match index.get(&key) {
                 Some(&k) => out.w[k] += self.w[i],
                 None => {

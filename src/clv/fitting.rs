@@ -43,7 +43,11 @@ pub struct FitOptions {
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { max_iter: 1000, tolerance: 1e-9, penalty: 0.0 }
+        FitOptions {
+            max_iter: 1000,
+            tolerance: 1e-9,
+            penalty: 0.0,
+        }
     }
 }
 
@@ -117,7 +121,11 @@ pub(crate) fn fit_positive<F>(
     n: f64,
     start: &[f64],
     mut ll: F,
-) -> Result<(Vec<f64>, crate::numeric::optim::Convergence, Option<Vec<f64>>)>
+) -> Result<(
+    Vec<f64>,
+    crate::numeric::optim::Convergence,
+    Option<Vec<f64>>,
+)>
 where
     F: FnMut(&[f64], &mut [f64]) -> f64,
 {
@@ -142,13 +150,19 @@ where
         f
     };
     let th0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
-    let settings = Settings { max_iter: opts.max_iter, gtol: opts.tolerance, ..Settings::default() };
-    let Minimum { x, record } = optim::minimize(|th, g| obj(th, g, &mut ll, &mut p, &mut gp), &th0, settings)
-        .ok_or_else(|| Error::NotConverged {
-            what: format!("{what} maximum likelihood (log-likelihood not finite at the start)"),
-            iterations: 0,
-            last_change: f64::NAN,
-        })?;
+    let settings = Settings {
+        max_iter: opts.max_iter,
+        gtol: opts.tolerance,
+        ..Settings::default()
+    };
+    let Minimum { x, record } =
+        optim::minimize(|th, g| obj(th, g, &mut ll, &mut p, &mut gp), &th0, settings).ok_or_else(
+            || Error::NotConverged {
+                what: format!("{what} maximum likelihood (log-likelihood not finite at the start)"),
+                iterations: 0,
+                last_change: f64::NAN,
+            },
+        )?;
     let est: Vec<f64> = x.iter().map(|v| v.exp()).collect();
     // Hessian of the penalised negative log-likelihood (times N) in natural parameters.
     let mut grad = |q: &[f64], g: &mut [f64]| -> bool {

@@ -56,7 +56,8 @@ fn gg_ll(p: &[f64], x: &[f64], z: &[f64], g: &mut [f64]) -> f64 {
         let l = gam + xi * zi;
         let ll_l = l.ln();
         let (lz, lx) = (zi.ln(), xi.ln());
-        ll += ln_gamma(px + q) - ln_gamma(px) - lq + q * lg + (px - 1.0) * lz + px * lx - (px + q) * ll_l;
+        ll += ln_gamma(px + q) - ln_gamma(px) - lq + q * lg + (px - 1.0) * lz + px * lx
+            - (px + q) * ll_l;
         let d = digamma(px + q);
         gr[0] += xi * (d - digamma(px) + lz + lx - ll_l);
         gr[1] += d - pq + lg - ll_l;
@@ -77,9 +78,10 @@ impl GammaGamma {
     pub fn fit(&self, frequency: &[f64], mean_spend: &[f64]) -> Result<GammaGammaFit> {
         check_spend(frequency, mean_spend)?;
         let n = frequency.len() as f64;
-        let (est, convergence, se) = fit_positive("Gamma-Gamma", &self.options, n, &[1.0, 1.0, 1.0], |p, g| {
-            gg_ll(p, frequency, mean_spend, g)
-        })?;
+        let (est, convergence, se) =
+            fit_positive("Gamma-Gamma", &self.options, n, &[1.0, 1.0, 1.0], |p, g| {
+                gg_ll(p, frequency, mean_spend, g)
+            })?;
         let mut g = [0.0; 3];
         let ll = gg_ll(&est, frequency, mean_spend, &mut g);
         Ok(GammaGammaFit {
@@ -98,7 +100,9 @@ impl GammaGamma {
 
 fn check_spend(x: &[f64], z: &[f64]) -> Result<()> {
     if x.is_empty() {
-        return Err(Error::Empty { what: "frequency".into() });
+        return Err(Error::Empty {
+            what: "frequency".into(),
+        });
     }
     crate::validate::same_len("`mean_spend` against `frequency`", x.len(), z.len())?;
     crate::validate::slice_finite("frequency", x)?;
@@ -167,9 +171,10 @@ impl GammaGammaFit {
     ///
     /// ```
     /// use crm_analytics::clv::GammaGammaFit;
-    /// // Fader & Hardie note 025: E[M | x = 2, z̄ = 22.35] = 24.65 at p 6.25, q 3.74, γ 15.44.
-    /// let gg = GammaGammaFit::from_params(6.25, 3.74, 15.44)?;
-    /// assert!((gg.conditional_expected_spend(2.0, 22.35)? - 24.65).abs() < 0.005);
+    /// // Fader & Hardie note 025, CDNOW customer 1: E[M | x = 2, z̄ = 22.345] = 24.65
+    /// // at the MLE p 6.2488, q 3.7446, γ 15.4477.
+    /// let gg = GammaGammaFit::from_params(6.248802, 3.744588, 15.447748)?;
+    /// assert!((gg.conditional_expected_spend(2.0, 22.345)? - 24.65).abs() < 0.005);
     /// # Ok::<(), crm_analytics::Error>(())
     /// ```
     pub fn from_params(p: f64, q: f64, gamma: f64) -> Result<Self> {
@@ -218,7 +223,9 @@ impl GammaGammaFit {
     /// The full log-likelihood (all constants); `None` when built from parameters.
     #[must_use]
     pub fn log_likelihood(&self) -> Option<f64> {
-        self.log_likelihood.is_finite().then_some(self.log_likelihood)
+        self.log_likelihood
+            .is_finite()
+            .then_some(self.log_likelihood)
     }
     /// Number of customers fitted.
     #[must_use]
@@ -260,13 +267,20 @@ impl GammaGammaFit {
             return Err(Error::InvalidValue {
                 what: "(x, mean spend)".into(),
                 location: "customer".into(),
-                value: if x < 0.0 || x != x.round() { x } else { mean_spend },
+                value: if x < 0.0 || x != x.round() {
+                    x
+                } else {
+                    mean_spend
+                },
                 expected: "x a non-negative integer and mean spend >= 0".into(),
             });
         }
         let den = self.p * x + self.q - 1.0;
         if den <= 0.0 {
-            return Err(Error::input("Gamma-Gamma expectation", "p·x + q <= 1: the expected spend is infinite"));
+            return Err(Error::input(
+                "Gamma-Gamma expectation",
+                "p·x + q <= 1: the expected spend is infinite",
+            ));
         }
         Ok(self.p * (self.gamma + x * mean_spend) / den)
     }
@@ -274,8 +288,16 @@ impl GammaGammaFit {
 
 impl fmt::Display for GammaGammaFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Gamma-Gamma spend model: {} repeat customers", self.n_customers)?;
-        write_params(f, &[("p", self.p), ("q", self.q), ("gamma", self.gamma)], self.std_errors.as_ref().map(|s| &s[..]))?;
+        writeln!(
+            f,
+            "Gamma-Gamma spend model: {} repeat customers",
+            self.n_customers
+        )?;
+        write_params(
+            f,
+            &[("p", self.p), ("q", self.q), ("gamma", self.gamma)],
+            self.std_errors.as_ref().map(|s| &s[..]),
+        )?;
         if let Some(ll) = self.log_likelihood() {
             writeln!(f, "log-likelihood {ll:.4}")?;
         }
@@ -283,7 +305,10 @@ impl fmt::Display for GammaGammaFit {
             writeln!(f, "population mean spend {m:.4}")?;
         }
         if let Some(r) = self.independence {
-            writeln!(f, "independence check: corr(frequency, mean spend) = {r:.4}")?;
+            writeln!(
+                f,
+                "independence check: corr(frequency, mean spend) = {r:.4}"
+            )?;
         }
         write!(f, "convergence: {}", self.convergence)
     }

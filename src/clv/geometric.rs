@@ -49,7 +49,12 @@ pub enum MarginTiming {
 ///
 /// Gupta, S. and Lehmann, D. R. (2003), "Customers as assets", *Journal of Interactive
 /// Marketing* 17(1), 9-24.
-pub fn geometric_clv(margin: f64, retention: f64, discount: f64, timing: MarginTiming) -> Result<f64> {
+pub fn geometric_clv(
+    margin: f64,
+    retention: f64,
+    discount: f64,
+    timing: MarginTiming,
+) -> Result<f64> {
     if !margin.is_finite() {
         return Err(Error::option("margin", margin, "finite"));
     }
@@ -59,7 +64,11 @@ pub fn geometric_clv(margin: f64, retention: f64, discount: f64, timing: MarginT
     crate::validate::non_negative("discount", discount)?;
     let denom = 1.0 + discount - retention;
     if denom <= 0.0 {
-        return Err(Error::option("discount", discount, "> 0 when retention is 1 (the sum diverges)"));
+        return Err(Error::option(
+            "discount",
+            discount,
+            "> 0 when retention is 1 (the sum diverges)",
+        ));
     }
     Ok(match timing {
         MarginTiming::MarginNow => margin * (1.0 + discount) / denom,

@@ -65,13 +65,20 @@ impl HoldoutTable {
     ///
     /// [`Error::InvalidInput`] when the summaries have no holdout window;
     /// [`Error::InvalidOption`] for `max_class = 0`; the model's errors.
-    pub fn new<M: TransactionModel + ?Sized>(model: &M, summaries: &RfmSummaries, max_class: u32) -> Result<Self> {
+    pub fn new<M: TransactionModel + ?Sized>(
+        model: &M,
+        summaries: &RfmSummaries,
+        max_class: u32,
+    ) -> Result<Self> {
         if max_class == 0 {
             return Err(Error::option("max_class", 0.0, ">= 1"));
         }
-        let h = summaries
-            .holdout_length()
-            .ok_or_else(|| Error::input("summaries", "no holdout window was set (RfmAggregator::holdout_end)"))?;
+        let h = summaries.holdout_length().ok_or_else(|| {
+            Error::input(
+                "summaries",
+                "no holdout window was set (RfmAggregator::holdout_end)",
+            )
+        })?;
         let conv = summaries.unit().convert(1.0, model.time_unit())?;
         let h_model = h * conv;
         let k = max_class as usize + 1;
@@ -80,7 +87,12 @@ impl HoldoutTable {
         let mut pred = vec![0.0; k];
         for c in summaries.customers() {
             let class = (c.frequency as usize).min(max_class as usize);
-            let e = model.conditional_expected_transactions(h_model, c.frequency, c.recency * conv, c.age * conv)?;
+            let e = model.conditional_expected_transactions(
+                h_model,
+                c.frequency,
+                c.recency * conv,
+                c.age * conv,
+            )?;
             n[class] += 1;
             act[class] += c.holdout_frequency;
             pred[class] += e;
@@ -95,18 +107,43 @@ impl HoldoutTable {
                 predicted_mean: pred[i] / n[i] as f64,
             })
             .collect();
-        Ok(HoldoutTable { holdout_length: h_model, rows, actual_total: act.iter().sum(), predicted_total: pred.iter().sum() })
+        Ok(HoldoutTable {
+            holdout_length: h_model,
+            rows,
+            actual_total: act.iter().sum(),
+            predicted_total: pred.iter().sum(),
+        })
     }
 }
 
 impl fmt::Display for HoldoutTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "calibration/holdout: holdout length {:.3} (model time units)", self.holdout_length)?;
-        writeln!(f, "{:>7} {:>10} {:>12} {:>12}", "x", "customers", "actual", "predicted")?;
+        writeln!(
+            f,
+            "calibration/holdout: holdout length {:.3} (model time units)",
+            self.holdout_length
+        )?;
+        writeln!(
+            f,
+            "{:>7} {:>10} {:>12} {:>12}",
+            "x", "customers", "actual", "predicted"
+        )?;
         for r in &self.rows {
-            let label = if r.open_ended { format!("{}+", r.class) } else { r.class.to_string() };
-            writeln!(f, "{:>7} {:>10} {:>12.4} {:>12.4}", label, r.customers, r.actual_mean, r.predicted_mean)?;
+            let label = if r.open_ended {
+                format!("{}+", r.class)
+            } else {
+                r.class.to_string()
+            };
+            writeln!(
+                f,
+                "{:>7} {:>10} {:>12.4} {:>12.4}",
+                label, r.customers, r.actual_mean, r.predicted_mean
+            )?;
         }
-        write!(f, "total actual {:.1}, predicted {:.1}", self.actual_total, self.predicted_total)
+        write!(
+            f,
+            "total actual {:.1}, predicted {:.1}",
+            self.actual_total, self.predicted_total
+        )
     }
 }

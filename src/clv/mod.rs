@@ -15,6 +15,11 @@
 //! reported in full (all constants, in the caller's time unit); every fit returns a
 //! [`Convergence`] record that keeps the best point found.
 
+// Exact float comparisons here are intentional: integer-valued checks (`x == x.round()`),
+// exact zero weights and the NaN-rejecting form `!(v > 0.0)` (STYLE.md: write checks so
+// that NaN fails them).
+#![allow(clippy::float_cmp, clippy::neg_cmp_op_on_partial_ord)]
+
 mod bgbb;
 mod bgnbd;
 mod cashflow;
@@ -36,10 +41,10 @@ pub use cashflow::{CashFlowRow, CashFlowTable, DiscountedClv};
 pub use data::RfmData;
 pub use fitting::FitOptions;
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
+pub use geometric::{MarginTiming, expected_lifetime, geometric_clv};
 pub use holdout::{HoldoutRow, HoldoutTable};
 pub use model::TransactionModel;
 pub use pareto::{ParetoNbd, ParetoNbdFit, ParetoNbdParams};
-pub use geometric::{MarginTiming, expected_lifetime, geometric_clv};
 pub use sbg::{ProjectionRow, Sbg, SbgFit, SbgParams, SbgProjection};
 pub use summary::{CustomerSummary, RfmAggregator, RfmSummaries};
 pub use units::{PeriodUnit, day_number};

@@ -27,7 +27,13 @@ pub trait TransactionModel {
     /// # Errors
     ///
     /// As [`TransactionModel::probability_alive`], and for `t` not finite and `>= 0`.
-    fn conditional_expected_transactions(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> Result<f64>;
+    fn conditional_expected_transactions(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> Result<f64>;
 
     /// Expected transactions `E[X(t)]` in `(0, t]` for a new customer.
     ///

@@ -72,7 +72,9 @@ fn ln_a0(p: &[f64; 4], x: f64, t_x: f64, t: f64) -> Option<f64> {
 
 fn ll_one(p: &[f64; 4], x: f64, t_x: f64, t: f64) -> f64 {
     let [r, al, s, be] = *p;
-    let Some(la0) = ln_a0(p, x, t_x, t) else { return f64::NAN };
+    let Some(la0) = ln_a0(p, x, t_x, t) else {
+        return f64::NAN;
+    };
     let first = -(r + x) * (al + t).ln() - s * (be + t).ln();
     let second = (s / (r + s + x)).ln() + la0;
     ln_gamma(r + x) - ln_gamma(r) + r * al.ln() + s * be.ln() + log_add_exp(first, second)
@@ -97,20 +99,38 @@ impl ParetoNbd {
         self.options.validate()?;
         let d = data.compress();
         let n = d.total_weight();
-        let mean_t = d.age().iter().zip(d.weights()).map(|(t, w)| t * w).sum::<f64>() / n;
+        let mean_t = d
+            .age()
+            .iter()
+            .zip(d.weights())
+            .map(|(t, w)| t * w)
+            .sum::<f64>()
+            / n;
         let start = mean_t.max(1e-3);
-        let (est, convergence, se) = fit_positive("Pareto/NBD", &self.options, n, &[1.0, start, 1.0, start], |p, g| {
-            let mut f = |q: &[f64]| pnbd_ll(&[q[0], q[1], q[2], q[3]], &d);
-            let v = f(p);
-            if v.is_finite() {
-                central_gradient(&mut f, p, g);
-            }
-            v
-        })?;
+        let (est, convergence, se) = fit_positive(
+            "Pareto/NBD",
+            &self.options,
+            n,
+            &[1.0, start, 1.0, start],
+            |p, g| {
+                let mut f = |q: &[f64]| pnbd_ll(&[q[0], q[1], q[2], q[3]], &d);
+                let v = f(p);
+                if v.is_finite() {
+                    central_gradient(&mut f, p, g);
+                }
+                v
+            },
+        )?;
         let p = [est[0], est[1], est[2], est[3]];
         let ll = pnbd_ll(&p, &d);
         Ok(ParetoNbdFit {
-            params: ParetoNbdParams { r: p[0], alpha: p[1], s: p[2], beta: p[3], unit: data.unit() },
+            params: ParetoNbdParams {
+                r: p[0],
+                alpha: p[1],
+                s: p[2],
+                beta: p[3],
+                unit: data.unit(),
+            },
             std_errors: se.map(|v| [v[0], v[1], v[2], v[3]]),
             log_likelihood: ll,
             n_customers: n,
@@ -151,7 +171,13 @@ impl ParetoNbdParams {
             crate::validate::positive(n, v)?;
         }
         unit.days()?;
-        Ok(ParetoNbdParams { r, alpha, s, beta, unit })
+        Ok(ParetoNbdParams {
+            r,
+            alpha,
+            s,
+            beta,
+            unit,
+        })
     }
     /// `r`.
     #[must_use]
@@ -307,7 +333,13 @@ impl TransactionModel for ParetoNbdParams {
     fn probability_alive(&self, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         self.p_alive(x, t_x, t_cal)
     }
-    fn conditional_expected_transactions(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
+    fn conditional_expected_transactions(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> Result<f64> {
         self.conditional_expected(t, x, t_x, t_cal)
     }
     fn expected_transactions(&self, t: f64) -> Result<f64> {
@@ -360,13 +392,22 @@ impl ParetoNbdFit {
 impl fmt::Display for ParetoNbdFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &self.params;
-        writeln!(f, "Pareto/NBD fit: {} customers, time unit {}", self.n_customers, p.unit)?;
+        writeln!(
+            f,
+            "Pareto/NBD fit: {} customers, time unit {}",
+            self.n_customers, p.unit
+        )?;
         write_params(
             f,
             &[("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)],
             self.std_errors.as_ref().map(|s| &s[..]),
         )?;
-        writeln!(f, "log-likelihood {:.4} (L2 penalty {})", self.log_likelihood, self.options.get_penalty())?;
+        writeln!(
+            f,
+            "log-likelihood {:.4} (L2 penalty {})",
+            self.log_likelihood,
+            self.options.get_penalty()
+        )?;
         write!(f, "convergence: {}", self.convergence)
     }
 }

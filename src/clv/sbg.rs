@@ -46,7 +46,10 @@ pub struct Sbg {
 
 impl Default for Sbg {
     fn default() -> Self {
-        Sbg { max_iter: 500, tolerance: 1e-8 }
+        Sbg {
+            max_iter: 500,
+            tolerance: 1e-8,
+        }
     }
 }
 
@@ -122,7 +125,9 @@ impl Sbg {
     /// ```
     pub fn fit_cohorts(&self, cohorts: &[&[f64]]) -> Result<SbgFit> {
         if cohorts.is_empty() {
-            return Err(Error::Empty { what: "cohorts".into() });
+            return Err(Error::Empty {
+                what: "cohorts".into(),
+            });
         }
         let mut groups = Vec::new();
         for (k, c) in cohorts.iter().enumerate() {
@@ -182,7 +187,9 @@ impl Sbg {
     /// ```
     pub fn fit_individual(&self, tenure: &[u32], churned: &[bool]) -> Result<SbgFit> {
         if tenure.is_empty() {
-            return Err(Error::Empty { what: "tenure".into() });
+            return Err(Error::Empty {
+                what: "tenure".into(),
+            });
         }
         crate::validate::same_len("`churned` against `tenure`", tenure.len(), churned.len())?;
         let mut map = std::collections::BTreeMap::new();
@@ -213,7 +220,11 @@ impl Sbg {
             g[1] = -gb * b / n;
             -ll / n
         };
-        let settings = Settings { max_iter: self.max_iter, gtol: self.tolerance, ..Settings::default() };
+        let settings = Settings {
+            max_iter: self.max_iter,
+            gtol: self.tolerance,
+            ..Settings::default()
+        };
         let m = optim::minimize(f, &[0.0, 0.0], settings).ok_or_else(|| Error::NotConverged {
             what: "sBG maximum likelihood".into(),
             iterations: 0,
@@ -338,7 +349,9 @@ impl SbgParams {
     fn ln_survival(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
         if t <= 4096 {
-            (0..t).map(|j| ((b + f64::from(j)) / (a + b + f64::from(j))).ln()).sum()
+            (0..t)
+                .map(|j| ((b + f64::from(j)) / (a + b + f64::from(j))).ln())
+                .sum()
         } else {
             let t = f64::from(t);
             let v = ln_gamma(b + t) - ln_gamma(b) - ln_gamma(a + b + t) + ln_gamma(a + b);
@@ -421,7 +434,13 @@ impl SbgParams {
     /// ```
     pub fn del(&self, discount: f64) -> Result<f64> {
         crate::validate::positive("discount", discount)?;
-        h(1.0, self.beta, self.alpha + self.beta, 1.0 / (1.0 + discount), "DEL")
+        h(
+            1.0,
+            self.beta,
+            self.alpha + self.beta,
+            1.0 / (1.0 + discount),
+            "DEL",
+        )
     }
 
     /// Discounted expected residual lifetime of a customer who has made `n - 1` renewals
@@ -492,7 +511,14 @@ impl SbgParams {
         let (a, b, nf) = (self.alpha, self.beta, f64::from(n));
         let z = 1.0 / (1.0 + discount);
         let f = h(1.0, b + nf, a + b + nf, z, "retention elasticity")?;
-        let fp = (b + nf) / (a + b + nf) * h(2.0, b + nf + 1.0, a + b + nf + 1.0, z, "retention elasticity")?;
+        let fp = (b + nf) / (a + b + nf)
+            * h(
+                2.0,
+                b + nf + 1.0,
+                a + b + nf + 1.0,
+                z,
+                "retention elasticity",
+            )?;
         Ok(1.0 + z * fp / f)
     }
 
@@ -531,20 +557,33 @@ impl SbgParams {
                 period: t,
                 observed: observed.get(t as usize).copied(),
                 projected: self.survival(t)?,
-                retention_rate: if t == 0 { None } else { Some(self.retention_rate(t)?) },
-                churn_probability: if t == 0 { None } else { Some(self.churn_probability(t)?) },
+                retention_rate: if t == 0 {
+                    None
+                } else {
+                    Some(self.retention_rate(t)?)
+                },
+                churn_probability: if t == 0 {
+                    None
+                } else {
+                    Some(self.churn_probability(t)?)
+                },
             });
         }
-        Ok(SbgProjection { params: *self, rows })
+        Ok(SbgProjection {
+            params: *self,
+            rows,
+        })
     }
 }
 
 fn h(a: f64, b: f64, c: f64, z: f64, what: &str) -> Result<f64> {
-    hyp2f1(a, b, c, z).filter(|v| v.is_finite()).ok_or_else(|| Error::NotConverged {
-        what: format!("hypergeometric series for sBG {what}"),
-        iterations: crate::numeric::hyp2f1::MAX_TERMS,
-        last_change: f64::NAN,
-    })
+    hyp2f1(a, b, c, z)
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| Error::NotConverged {
+            what: format!("hypergeometric series for sBG {what}"),
+            iterations: crate::numeric::hyp2f1::MAX_TERMS,
+            last_change: f64::NAN,
+        })
 }
 
 /// A fitted sBG model: the maximum-likelihood (α, β), their standard errors, the full
@@ -595,10 +634,17 @@ impl SbgFit {
 
 impl fmt::Display for SbgFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "shifted-beta-geometric (sBG) fit, {} customers", self.n_customers)?;
+        writeln!(
+            f,
+            "shifted-beta-geometric (sBG) fit, {} customers",
+            self.n_customers
+        )?;
         writeln!(f, "{:<8} {:>12} {:>12}", "param", "estimate", "std. error")?;
         let se = self.std_errors.map(|s| s.map(|v| format!("{v:.6}")));
-        for (i, (name, v)) in [("alpha", self.params.alpha), ("beta", self.params.beta)].iter().enumerate() {
+        for (i, (name, v)) in [("alpha", self.params.alpha), ("beta", self.params.beta)]
+            .iter()
+            .enumerate()
+        {
             let s = se.as_ref().map_or("n/a".to_string(), |s| s[i].clone());
             writeln!(f, "{name:<8} {v:>12.6} {s:>12}")?;
         }
@@ -635,8 +681,16 @@ pub struct SbgProjection {
 
 impl fmt::Display for SbgProjection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "sBG projection (alpha {:.4}, beta {:.4})", self.params.alpha, self.params.beta)?;
-        writeln!(f, "{:>6} {:>10} {:>10} {:>10} {:>10}", "period", "observed", "S(t)", "r_t", "P(T=t)")?;
+        writeln!(
+            f,
+            "sBG projection (alpha {:.4}, beta {:.4})",
+            self.params.alpha, self.params.beta
+        )?;
+        writeln!(
+            f,
+            "{:>6} {:>10} {:>10} {:>10} {:>10}",
+            "period", "observed", "S(t)", "r_t", "P(T=t)"
+        )?;
         let o = |v: Option<f64>| v.map_or("".to_string(), |v| format!("{v:.4}"));
         for r in &self.rows {
             writeln!(
@@ -671,7 +725,9 @@ mod tests {
         }
         // DEL = Σ S(t-1) z^(t-1), summed directly
         let z: f64 = 1.0 / 1.1;
-        let s: f64 = (0..3000).map(|t| p.survival(t).unwrap() * z.powi(t as i32)).sum();
+        let s: f64 = (0..3000)
+            .map(|t| p.survival(t).unwrap() * z.powi(t as i32))
+            .sum();
         assert!((p.del(0.1).unwrap() - s).abs() < 1e-10);
         // DERL at n: Σ_{k>=0} S(n+k)/S(n-1) z^k
         let n = 4;
@@ -696,7 +752,11 @@ mod tests {
             }
             s
         };
-        let e = (derl(1.0 + 1e-6).ln() - derl(1.0 - 1e-6).ln()) / ((1.0f64 + 1e-6).ln() - (1.0f64 - 1e-6).ln());
-        assert!((p.retention_elasticity(d, n).unwrap() - e).abs() < 1e-5, "{e}");
+        let e = (derl(1.0 + 1e-6).ln() - derl(1.0 - 1e-6).ln())
+            / ((1.0f64 + 1e-6).ln() - (1.0f64 - 1e-6).ln());
+        assert!(
+            (p.retention_elasticity(d, n).unwrap() - e).abs() < 1e-5,
+            "{e}"
+        );
     }
 }

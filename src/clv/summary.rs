@@ -90,7 +90,13 @@ struct State {
 
 impl Span {
     fn new(p: i64, amount: f64) -> Span {
-        Span { first: p, first_amount: amount, last: p, periods: 1, total: amount }
+        Span {
+            first: p,
+            first_amount: amount,
+            last: p,
+            periods: 1,
+            total: amount,
+        }
     }
 
     fn push(&mut self, p: i64, amount: f64) -> bool {
@@ -110,14 +116,22 @@ impl Span {
     }
 
     fn merge(a: Span, b: Span) -> Option<Span> {
-        let (lo, hi) = if (a.first, a.last) <= (b.first, b.last) { (a, b) } else { (b, a) };
+        let (lo, hi) = if (a.first, a.last) <= (b.first, b.last) {
+            (a, b)
+        } else {
+            (b, a)
+        };
         if lo.last > hi.first {
             return None;
         }
         let shared = lo.last == hi.first;
         Some(Span {
             first: lo.first,
-            first_amount: if shared && lo.first == hi.first { lo.first_amount + hi.first_amount } else { lo.first_amount },
+            first_amount: if shared && lo.first == hi.first {
+                lo.first_amount + hi.first_amount
+            } else {
+                lo.first_amount
+            },
             last: hi.last,
             periods: lo.periods + hi.periods - u64::from(shared),
             total: lo.total + hi.total,
@@ -148,7 +162,11 @@ impl RfmAggregator {
     /// ```
     pub fn new(calibration_end: f64) -> Result<Self> {
         if !calibration_end.is_finite() {
-            return Err(Error::option("calibration_end", calibration_end, "a finite day number"));
+            return Err(Error::option(
+                "calibration_end",
+                calibration_end,
+                "a finite day number",
+            ));
         }
         Ok(RfmAggregator {
             merge_period: PeriodUnit::Day,
@@ -206,7 +224,11 @@ impl RfmAggregator {
     fn period(&self, day: f64) -> Result<i64> {
         let p = (day / self.merge_period.days()?).floor();
         if p.abs() > 9.0e15 {
-            return Err(Error::option("day", day, "a day number within ±9e15 periods"));
+            return Err(Error::option(
+                "day",
+                day,
+                "a day number within ±9e15 periods",
+            ));
         }
         Ok(p as i64)
     }
@@ -220,10 +242,14 @@ impl RfmAggregator {
     /// [`Error::InvalidInput`] when the customer's transactions step back in time.
     pub fn fold(&mut self, customer: u64, day: f64, amount: f64) -> Result<()> {
         crate::validate::slice_finite("transaction (day, amount)", &[day, amount])?;
-        if let Some(h) = self.holdout_end {
-            if !(h.is_finite() && h >= self.calibration_end) {
-                return Err(Error::option("holdout_end", h, "finite and >= calibration_end"));
-            }
+        if let Some(h) = self.holdout_end
+            && !(h.is_finite() && h >= self.calibration_end)
+        {
+            return Err(Error::option(
+                "holdout_end",
+                h,
+                "finite and >= calibration_end",
+            ));
         }
         self.unit.days()?;
         let p = self.period(day)?;
@@ -240,7 +266,9 @@ impl RfmAggregator {
         let back = || {
             Error::input(
                 "transaction order",
-                format!("customer {customer} steps back in time at day {day}; fold each customer's transactions in time order"),
+                format!(
+                    "customer {customer} steps back in time at day {day}; fold each customer's transactions in time order"
+                ),
             )
         };
         if p <= cal_end {
@@ -280,7 +308,10 @@ impl RfmAggregator {
             || self.calibration_end.to_bits() != other.calibration_end.to_bits()
             || self.holdout_end.map(f64::to_bits) != other.holdout_end.map(f64::to_bits)
         {
-            return Err(Error::input("aggregator merge", "the two aggregators have different options"));
+            return Err(Error::input(
+                "aggregator merge",
+                "the two aggregators have different options",
+            ));
         }
         self.ignored += other.ignored;
         for (id, b) in other.customers {
@@ -292,7 +323,9 @@ impl RfmAggregator {
                     let interleave = || {
                         Error::input(
                             "aggregator merge",
-                            format!("customer {id} has interleaving periods in the two partitions; split logs by customer or by contiguous time ranges"),
+                            format!(
+                                "customer {id} has interleaving periods in the two partitions; split logs by customer or by contiguous time ranges"
+                            ),
                         )
                     };
                     a.cal = merge_opt(a.cal, b.cal).ok_or_else(interleave)?;
@@ -340,10 +373,18 @@ impl RfmAggregator {
             })
             .collect();
         if customers.is_empty() {
-            return Err(Error::Empty { what: "calibration transactions".into() });
+            return Err(Error::Empty {
+                what: "calibration transactions".into(),
+            });
         }
         customers.sort_by_key(|c| c.id);
-        Ok(RfmSummaries { unit: self.unit, merge_period: self.merge_period, holdout_length, customers, ignored: self.ignored })
+        Ok(RfmSummaries {
+            unit: self.unit,
+            merge_period: self.merge_period,
+            holdout_length,
+            customers,
+            ignored: self.ignored,
+        })
     }
 }
 
@@ -434,7 +475,11 @@ impl fmt::Display for RfmSummaries {
         let n = self.customers.len();
         let sx: f64 = self.customers.iter().map(|c| c.frequency).sum();
         let sh: f64 = self.customers.iter().map(|c| c.holdout_frequency).sum();
-        writeln!(f, "customer summaries: {n} customers, time unit {}, merged per {}", self.unit, self.merge_period)?;
+        writeln!(
+            f,
+            "customer summaries: {n} customers, time unit {}, merged per {}",
+            self.unit, self.merge_period
+        )?;
         writeln!(f, "repeat transactions (calibration) {sx}")?;
         match self.holdout_length {
             Some(h) => write!(f, "holdout: {h:.2} {}s, {sh} transactions", self.unit),

@@ -45,16 +45,29 @@ pub(crate) struct Signed {
 impl Signed {
     fn from_f64(v: f64) -> Self {
         if v == 0.0 {
-            Signed { ln_abs: f64::NEG_INFINITY, sign: 0.0 }
+            Signed {
+                ln_abs: f64::NEG_INFINITY,
+                sign: 0.0,
+            }
         } else {
-            Signed { ln_abs: v.abs().ln(), sign: v.signum() }
+            Signed {
+                ln_abs: v.abs().ln(),
+                sign: v.signum(),
+            }
         }
     }
     fn value(self) -> f64 {
-        if self.sign == 0.0 { 0.0 } else { self.sign * self.ln_abs.exp() }
+        if self.sign == 0.0 {
+            0.0
+        } else {
+            self.sign * self.ln_abs.exp()
+        }
     }
     fn times_ln(self, ln_factor: f64, sign: f64) -> Self {
-        Signed { ln_abs: self.ln_abs + ln_factor, sign: self.sign * sign }
+        Signed {
+            ln_abs: self.ln_abs + ln_factor,
+            sign: self.sign * sign,
+        }
     }
 }
 
@@ -104,7 +117,11 @@ pub(crate) fn hyp2f1_signed(a: f64, b: f64, c: f64, z: f64) -> Option<Signed> {
         // magnitude (fewer growing terms).
         let w = z / (z - 1.0);
         let l1z = (1.0 - z).ln();
-        let (p, q, lead) = if a.abs() <= b.abs() { (a, c - b, a) } else { (b, c - a, b) };
+        let (p, q, lead) = if a.abs() <= b.abs() {
+            (a, c - b, a)
+        } else {
+            (b, c - a, b)
+        };
         return positive_z(p, q, c, w).map(|s| s.times_ln(-lead * l1z, 1.0));
     }
     positive_z(a, b, c, z)
@@ -115,10 +132,12 @@ fn positive_z(a: f64, b: f64, c: f64, z: f64) -> Option<Signed> {
     let s = c - a - b;
     // The 1 - z transformation only pays when the power series would need very many terms
     // (z near 1); with large |c - a - b| its two terms cancel badly, so it is limited.
-    if z > 0.999 && s.abs() < 30.0 && (s - s.round()).abs() > 0.05 {
-        if let Some(v) = one_minus_z(a, b, c, z) {
-            return Some(v);
-        }
+    if z > 0.999
+        && s.abs() < 30.0
+        && (s - s.round()).abs() > 0.05
+        && let Some(v) = one_minus_z(a, b, c, z)
+    {
+        return Some(v);
     }
     if s < 0.0 {
         // Euler: the transformed series has c' - a' - b' = -s > 0 and terms that decay.
@@ -145,7 +164,10 @@ fn gauss_at_one(a: f64, b: f64, c: f64) -> Option<Signed> {
         Some(v) => v,
         None => return Some(Signed::from_f64(0.0)),
     };
-    Some(Signed { ln_abs: lc + ls - la - lb, sign: sc * ss * sa * sb })
+    Some(Signed {
+        ln_abs: lc + ls - la - lb,
+        sign: sc * ss * sa * sb,
+    })
 }
 
 /// DLMF 15.8.4 (c - a - b not an integer).
@@ -157,9 +179,11 @@ fn one_minus_z(a: f64, b: f64, c: f64, z: f64) -> Option<Signed> {
     let mut ln_ref = f64::NEG_INFINITY;
     let mut parts: Vec<Signed> = Vec::with_capacity(2);
     // First term: Γ(c)Γ(s)/(Γ(c-a)Γ(c-b)) 2F1(a, b; 1 - s; w).
-    if let (Some((ls, ss)), Some((la, sa)), Some((lb, sb))) =
-        (ln_gamma_signed(s), ln_gamma_signed(c - a), ln_gamma_signed(c - b))
-    {
+    if let (Some((ls, ss)), Some((la, sa)), Some((lb, sb))) = (
+        ln_gamma_signed(s),
+        ln_gamma_signed(c - a),
+        ln_gamma_signed(c - b),
+    ) {
         let f = series(a, b, 1.0 - s, w, None)?;
         parts.push(f.times_ln(lc + ls - la - lb, sc * ss * sa * sb));
     }
@@ -204,7 +228,11 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
     let mut n = 0usize;
     loop {
         if n >= limit {
-            return if terms.is_some() { finish(sum, ln_scale) } else { None };
+            return if terms.is_some() {
+                finish(sum, ln_scale)
+            } else {
+                None
+            };
         }
         let nf = n as f64;
         let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z;
@@ -249,18 +277,24 @@ mod tests {
     #[test]
     fn log_series() {
         // A&S 15.1.3: 2F1(1, 1; 2; z) = -ln(1 - z) / z
-        for &z in &[-5.0, -0.9, -0.3, 0.1, 0.5, 0.9, 0.99, 0.999] {
-            let want = -(-z as f64).ln_1p() / z;
-            assert!(close(hyp2f1(1.0, 1.0, 2.0, z).unwrap(), want, 1e-13), "z={z}");
+        for &z in &[-5.0f64, -0.9, -0.3, 0.1, 0.5, 0.9, 0.99, 0.999] {
+            let want = -(-z).ln_1p() / z;
+            assert!(
+                close(hyp2f1(1.0, 1.0, 2.0, z).unwrap(), want, 1e-13),
+                "z={z}"
+            );
         }
     }
 
     #[test]
     fn binomial_closed_form() {
         // A&S 15.1.8: 2F1(a, b; b; z) = (1 - z)^(-a)
-        for &(a, z) in &[(0.3, 0.7), (2.5, -3.0), (-1.7, 0.95), (7.0, 0.5)] {
-            let want = (1.0 - z as f64).powf(-a);
-            assert!(close(hyp2f1(a, 3.3, 3.3, z).unwrap(), want, 1e-12), "a={a} z={z}");
+        for &(a, z) in &[(0.3f64, 0.7f64), (2.5, -3.0), (-1.7, 0.95), (7.0, 0.5)] {
+            let want = (1.0 - z).powf(-a);
+            assert!(
+                close(hyp2f1(a, 3.3, 3.3, z).unwrap(), want, 1e-12),
+                "a={a} z={z}"
+            );
         }
     }
 
@@ -269,12 +303,18 @@ mod tests {
         // A&S 15.1.6: 2F1(1/2, 1/2; 3/2; z^2) = arcsin(z) / z
         for &x in &[0.1f64, 0.5, 0.9, 0.99] {
             let want = x.asin() / x;
-            assert!(close(hyp2f1(0.5, 0.5, 1.5, x * x).unwrap(), want, 1e-12), "x={x}");
+            assert!(
+                close(hyp2f1(0.5, 0.5, 1.5, x * x).unwrap(), want, 1e-12),
+                "x={x}"
+            );
         }
         // A&S 15.1.5: 2F1(1/2, 1; 3/2; -z^2) = arctan(z) / z
         for &x in &[0.2f64, 1.0, 3.0, 30.0] {
             let want = x.atan() / x;
-            assert!(close(hyp2f1(0.5, 1.0, 1.5, -x * x).unwrap(), want, 1e-12), "x={x}");
+            assert!(
+                close(hyp2f1(0.5, 1.0, 1.5, -x * x).unwrap(), want, 1e-12),
+                "x={x}"
+            );
         }
     }
 
@@ -286,7 +326,11 @@ mod tests {
         // 2F1(-2, 3; 4; z) = 1 - (2·3/4) z + (2·1·3·4)/(4·5·2) z^2 = 1 - 1.5 z + 0.6 z^2
         assert!(close(hyp2f1(-2.0, 3.0, 4.0, 2.0).unwrap(), 0.4, 1e-13));
         assert!(close(hyp2f1(-2.0, 3.0, 4.0, 1.0).unwrap(), 0.1, 1e-13));
-        assert!(close(hyp2f1(-2.0, 3.0, 4.0, -3.0).unwrap(), 1.0 + 4.5 + 5.4, 1e-13));
+        assert!(close(
+            hyp2f1(-2.0, 3.0, 4.0, -3.0).unwrap(),
+            1.0 + 4.5 + 5.4,
+            1e-13
+        ));
         assert!(hyp2f1(1.0, 1.0, -2.0, 0.5).is_none());
     }
 
@@ -295,7 +339,11 @@ mod tests {
         // z = 0.9999: -ln(1-z)/z for 2F1(1,1;2;z) (c-a-b = 0, series path) and
         // 2F1(1/2, 1/2; 3/2; z) = arcsin(sqrt z)/sqrt z (c-a-b = 1/2, 1 - z path).
         let z: f64 = 0.9999;
-        assert!(close(hyp2f1(1.0, 1.0, 2.0, z).unwrap(), -(-z).ln_1p() / z, 1e-12));
+        assert!(close(
+            hyp2f1(1.0, 1.0, 2.0, z).unwrap(),
+            -(-z).ln_1p() / z,
+            1e-12
+        ));
         let want = z.sqrt().asin() / z.sqrt();
         assert!(close(hyp2f1(0.5, 0.5, 1.5, z).unwrap(), want, 1e-12));
         // sBG DERL-type arguments with large c - a - b stay positive and finite.

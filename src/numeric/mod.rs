@@ -11,6 +11,10 @@
 //! Everything here returns `Option`/typed records rather than NaN or panics, so that public
 //! entry points can turn a numerical failure into a typed [`crate::Error`].
 
+// Exact comparisons are intentional (poles at non-positive integers, z == 0 and z == 1
+// special cases, NaN-rejecting `!(v < 0.0)` forms).
+#![allow(clippy::float_cmp, clippy::neg_cmp_op_on_partial_ord)]
+
 pub(crate) mod hyp2f1;
 pub(crate) mod optim;
 pub(crate) mod special;

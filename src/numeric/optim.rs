@@ -106,7 +106,12 @@ pub(crate) struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { max_iter: 500, gtol: 1e-8, ftol: 1e-14, max_step: 5.0 }
+        Settings {
+            max_iter: 500,
+            gtol: 1e-8,
+            ftol: 1e-14,
+            max_step: 5.0,
+        }
     }
 }
 
@@ -145,7 +150,9 @@ where
             break;
         }
         iter += 1;
-        let mut p: Vec<f64> = (0..n).map(|i| -(0..n).map(|j| h[i][j] * g[j]).sum::<f64>()).collect();
+        let mut p: Vec<f64> = (0..n)
+            .map(|i| -(0..n).map(|j| h[i][j] * g[j]).sum::<f64>())
+            .collect();
         let mut slope: f64 = p.iter().zip(&g).map(|(a, b)| a * b).sum();
         if !(slope < 0.0) {
             h = identity(n);
@@ -153,7 +160,11 @@ where
             slope = -g.iter().map(|v| v * v).sum::<f64>();
         }
         let norm = p.iter().map(|v| v * v).sum::<f64>().sqrt();
-        let mut t = if norm > s.max_step { s.max_step / norm } else { 1.0 };
+        let mut t = if norm > s.max_step {
+            s.max_step / norm
+        } else {
+            1.0
+        };
         let mut accepted = false;
         let mut fnew = f64::INFINITY;
         for _ in 0..60 {
@@ -162,7 +173,8 @@ where
             }
             fnew = f(&xn, &mut gn);
             evals += 1;
-            if fnew.is_finite() && gn.iter().all(|v| v.is_finite()) && fnew <= fx + 1e-4 * t * slope {
+            if fnew.is_finite() && gn.iter().all(|v| v.is_finite()) && fnew <= fx + 1e-4 * t * slope
+            {
                 accepted = true;
                 break;
             }
@@ -193,7 +205,11 @@ where
         if change < s.ftol {
             small_changes += 1;
             if small_changes >= 2 {
-                reason = if max_abs(&g) <= s.gtol { StopReason::Gradient } else { StopReason::Objective };
+                reason = if max_abs(&g) <= s.gtol {
+                    StopReason::Gradient
+                } else {
+                    StopReason::Objective
+                };
                 break;
             }
         } else {
@@ -216,7 +232,9 @@ where
 }
 
 fn identity(n: usize) -> Vec<Vec<f64>> {
-    (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect()
+    (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect()
 }
 
 fn max_abs(v: &[f64]) -> f64 {
@@ -226,7 +244,9 @@ fn max_abs(v: &[f64]) -> f64 {
 fn bfgs_update(h: &mut [Vec<f64>], s: &[f64], y: &[f64], sy: f64) {
     let n = s.len();
     let rho = 1.0 / sy;
-    let hy: Vec<f64> = (0..n).map(|i| (0..n).map(|j| h[i][j] * y[j]).sum()).collect();
+    let hy: Vec<f64> = (0..n)
+        .map(|i| (0..n).map(|j| h[i][j] * y[j]).sum())
+        .collect();
     let yhy: f64 = y.iter().zip(&hy).map(|(a, b)| a * b).sum();
     for i in 0..n {
         for j in 0..n {
@@ -274,15 +294,14 @@ where
             return None;
         }
         xp[i] = x[i];
-        for j in 0..n {
-            hm[j][i] = (gp[j] - gm[j]) / (2.0 * h);
+        for (j, row) in hm.iter_mut().enumerate() {
+            row[i] = (gp[j] - gm[j]) / (2.0 * h);
         }
     }
-    for i in 0..n {
-        for j in 0..i {
-            let v = 0.5 * (hm[i][j] + hm[j][i]);
-            hm[i][j] = v;
-            hm[j][i] = v;
+    let snapshot = hm.clone();
+    for (i, row) in hm.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = 0.5 * (snapshot[i][j] + snapshot[j][i]);
         }
     }
     hm.iter().flatten().all(|v| v.is_finite()).then_some(hm)
@@ -312,7 +331,11 @@ mod tests {
             (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
         };
         let m = minimize(f, &[-1.2, 1.0], Settings::default()).unwrap();
-        assert!((m.x[0] - 1.0).abs() < 1e-6 && (m.x[1] - 1.0).abs() < 1e-6, "{:?}", m.x);
+        assert!(
+            (m.x[0] - 1.0).abs() < 1e-6 && (m.x[1] - 1.0).abs() < 1e-6,
+            "{:?}",
+            m.x
+        );
         assert!(m.record.converged());
     }
 
