@@ -12,6 +12,7 @@
 mod common;
 
 mod lifecycle;
+mod clv;
 mod regression;
 mod regression_nist;
 mod regression_stream;
