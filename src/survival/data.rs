@@ -1,0 +1,130 @@
+//! Input checks and small shared helpers for the survival module.
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use crate::{Error, Result, validate};
+
+/// Durations finite and `>= 0`, events exactly 0 or 1, same length, not empty.
+pub(crate) fn check_durations_events(durations: &[f64], events: &[f64]) -> Result<()> {
+    if durations.is_empty() {
+        return Err(Error::Empty {
+            what: "durations".into(),
+        });
+    }
+    validate::same_len("`events` (one per duration)", durations.len(), events.len())?;
+    for (i, &t) in durations.iter().enumerate() {
+        if t.is_nan() || t.is_infinite() {
+            return Err(Error::NonFiniteAt {
+                what: "durations".into(),
+                index: i,
+                value: t,
+            });
+        }
+        if t < 0.0 {
+            return Err(Error::InvalidValue {
+                what: "duration".into(),
+                location: format!("index {i}"),
+                value: t,
+                expected: "finite and >= 0".into(),
+            });
+        }
+    }
+    check_binary("event indicator", events)
+}
+
+/// Every value exactly 0.0 or 1.0.
+pub(crate) fn check_binary(what: &str, v: &[f64]) -> Result<()> {
+    for (i, &e) in v.iter().enumerate() {
+        if !(e == 0.0 || e == 1.0) {
+            return Err(Error::InvalidValue {
+                what: what.into(),
+                location: format!("index {i}"),
+                value: e,
+                expected: "0 or 1".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Case weights: one per row, finite and `>= 0`, at least one positive.
+pub(crate) fn check_weights(weights: &[f64], n: usize) -> Result<()> {
+    validate::same_len("`weights` (one per duration)", n, weights.len())?;
+    for (i, &w) in weights.iter().enumerate() {
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(Error::InvalidValue {
+                what: "case weight".into(),
+                location: format!("index {i}"),
+                value: w,
+                expected: "finite and >= 0".into(),
+            });
+        }
+    }
+    if !weights.iter().any(|&w| w > 0.0) {
+        return Err(Error::input("weights", "all case weights are zero"));
+    }
+    Ok(())
+}
+
+/// Entry (left-truncation) times: one per row, finite, `>= 0` and strictly below the duration.
+pub(crate) fn check_entry(entry: &[f64], durations: &[f64]) -> Result<()> {
+    validate::same_len("`entry` (one per duration)", durations.len(), entry.len())?;
+    for (i, (&a, &t)) in entry.iter().zip(durations).enumerate() {
+        if !(a.is_finite() && a >= 0.0 && a < t) {
+            return Err(Error::InvalidValue {
+                what: "entry time".into(),
+                location: format!("index {i}"),
+                value: a,
+                expected: format!("finite, >= 0 and < the duration {t}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Two-sided normal critical value for a confidence level in (0, 1).
+pub(crate) fn z_crit(level: f64) -> Result<f64> {
+    validate::open_unit("confidence_level", level)?;
+    let n = Normal::standard();
+    Ok(n.inverse_cdf(0.5 + level / 2.0))
+}
+
+/// Two-sided p value of a standard normal statistic, from the survival function.
+pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
+    let n = Normal::standard();
+    2.0 * n.sf(z.abs())
+}
+
+/// Upper-tail p value of a chi-square statistic with `df` degrees of freedom.
+pub(crate) fn chi2_sf(stat: f64, df: f64) -> Option<f64> {
+    if !(stat.is_finite() && df > 0.0) {
+        return None;
+    }
+    statrs::distribution::ChiSquared::new(df)
+        .ok()
+        .map(|c| c.sf(stat.max(0.0)))
+}
+
+/// Row order sorting by duration ascending (NaN-free input; `total_cmp`).
+pub(crate) fn order_by(durations: &[f64]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..durations.len()).collect();
+    idx.sort_unstable_by(|&a, &b| durations[a].total_cmp(&durations[b]));
+    idx
+}
+
+/// Format an optional number for report tables.
+pub(crate) fn fmt_opt(x: Option<f64>, prec: usize) -> String {
+    match x {
+        Some(v) => format!("{v:.prec$}"),
+        None => "-".to_string(),
+    }
+}
+
+/// Format a p value: scientific below 1e-4.
+pub(crate) fn fmt_p(p: Option<f64>) -> String {
+    match p {
+        Some(v) if v < 1e-4 => format!("{v:.2e}"),
+        Some(v) => format!("{v:.4}"),
+        None => "-".into(),
+    }
+}
