@@ -334,7 +334,7 @@ impl KaplanMeierFit {
     ///
     /// ```text
     /// t_p   = min { t : S(t) <= 1 - p }; if S equals 1 - p exactly on [t_i, t_j), (t_i + t_j) / 2
-    /// lower = min { t : upper(t) <= 1 - p },  upper = min { t : lower(t) <= 1 - p }
+    /// lower = min { t : lower(t) <= 1 - p },  upper = min { t : upper(t) <= 1 - p }
     /// ```
     /// (the convention of R's `survfit`; lower/upper use the chosen interval type). A bound
     /// that the curve never reaches is `None`.
@@ -365,8 +365,8 @@ impl KaplanMeierFit {
         SurvivalQuantile {
             p,
             time,
-            lower: first(&self.upper).map(|i| self.times[i]),
-            upper: first(&self.lower).map(|i| self.times[i]),
+            lower: first(&self.lower).map(|i| self.times[i]),
+            upper: first(&self.upper).map(|i| self.times[i]),
         }
     }
 

@@ -13,12 +13,14 @@ use crate::{Error, Result};
 /// | Name | Default | Meaning | Valid range |
 /// |---|---|---|---|
 /// | `confidence_level` | 0.95 | level of the pointwise interval (log-transformed) | (0, 1) |
+/// | `tie_correction` | false | count `d` tied events as `1/n + 1/(n-1) + ... + 1/(n-d+1)` (lifelines' default smoothing) instead of `d/n` (R `survfit`) | bool |
 ///
 /// # Formula
 ///
 /// ```text
 /// H(t)     = sum over t_i <= t of d_i / n_i
 /// Var H(t) = sum over t_i <= t of d_i / n_i^2            (Aalen's estimator, R survfit)
+/// with tie_correction: H increments by sum_{k=0}^{d-1} 1/(n-k), Var by sum 1/(n-k)^2
 /// CI       = H · exp(±z sqrt(Var H) / H)
 /// ```
 ///
@@ -41,12 +43,14 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NelsonAalen {
     confidence_level: f64,
+    tie_correction: bool,
 }
 
 impl Default for NelsonAalen {
     fn default() -> Self {
         NelsonAalen {
             confidence_level: 0.95,
+            tie_correction: false,
         }
     }
 }
@@ -67,9 +71,20 @@ impl NelsonAalen {
         self
     }
 
+    /// Treat tied events as if they happened one after another (see the table above).
+    pub fn tie_correction(mut self, yes: bool) -> NelsonAalen {
+        self.tie_correction = yes;
+        self
+    }
+
     /// The confidence level.
     pub fn get_confidence_level(&self) -> f64 {
         self.confidence_level
+    }
+
+    /// Whether ties are corrected.
+    pub fn get_tie_correction(&self) -> bool {
+        self.tie_correction
     }
 
     /// Fit on right-censored durations (see [`super::KaplanMeier::fit`] for the data rules).
@@ -108,8 +123,21 @@ impl NelsonAalen {
         for i in 0..m {
             let (n, d) = (t.at_risk[i], t.events[i]);
             if d > 0.0 && n > 0.0 {
-                h += d / n;
-                v += d / (n * n);
+                if self.tie_correction && d > 1.0 {
+                    // Whole events one after another; a fractional (weighted) remainder last.
+                    let mut left = d;
+                    let mut k = 0.0;
+                    while left > 0.0 && n - k > 0.0 {
+                        let step = left.min(1.0);
+                        h += step / (n - k);
+                        v += step / ((n - k) * (n - k));
+                        left -= step;
+                        k += 1.0;
+                    }
+                } else {
+                    h += d / n;
+                    v += d / (n * n);
+                }
             }
             fit.cumulative_hazard.push(h);
             fit.variance.push(v);
