@@ -758,10 +758,10 @@ proptest! {
         for w in s.windows(2) {
             prop_assert!(w[1] <= w[0]);
         }
-        for i in 0..s.len() {
-            prop_assert!((0.0..=1.0).contains(&s[i]));
-            prop_assert!(km.lower()[i] <= s[i] + 1e-12 && s[i] <= km.upper()[i] + 1e-12);
-            prop_assert!(km.lower()[i] >= 0.0 && km.upper()[i] <= 1.0);
+        for ((si, lo), hi) in s.iter().zip(km.lower()).zip(km.upper()) {
+            prop_assert!((0.0..=1.0).contains(si));
+            prop_assert!(*lo <= si + 1e-12 && *si <= hi + 1e-12);
+            prop_assert!(*lo >= 0.0 && *hi <= 1.0);
         }
     }
 
@@ -811,4 +811,78 @@ proptest! {
             prop_assert!(fit.coefficients().iter().all(|b| b.is_finite()));
         }
     }
+}
+
+/// IBM Telco, tenure by contract type (3 groups, 2 df): lifelines 0.30.3
+/// `multivariate_logrank_test` chi2 = 2352.8725382593416.
+#[test]
+fn telco_contract_three_group_logrank() {
+    let d = telco();
+    let test = LogRank::new()
+        .test(&d.tenure, &d.churn, &d.contract)
+        .unwrap();
+    assert_eq!(test.df(), 2);
+    assert_eq!(test.groups(), &["Month-to-month", "One year", "Two year"]);
+    assert_relative_eq!(test.chi_square(), 2352.8725382593416, max_relative = 1e-10);
+    assert!(test.p_value() < 1e-300 || test.p_value() == 0.0);
+    assert!(
+        test.to_string()
+            .contains("Chisq = 2352.873 on 2 degrees of freedom")
+    );
+}
+
+/// Left truncation and case weights on waltons, against lifelines 0.30.3
+/// `KaplanMeierFitter.fit(T, E, entry = floor(T/2) + 0.5)` and `weights = 1, 2, 3, 1, 2, 3, ...`.
+#[test]
+fn waltons_entry_and_weights_match_lifelines() {
+    let (t, e, _) = waltons();
+    let entry: Vec<f64> = t.iter().map(|x| (x / 2.0).floor() + 0.5).collect();
+    let km = KaplanMeier::new().fit_with_entry(&entry, &t, &e).unwrap();
+    for (time, s) in [
+        (10.0, 0.48611111111111105),
+        (30.0, 0.20138545783926193),
+        (50.0, 0.14897847754358898),
+        (60.0, 0.07524165532504494),
+    ] {
+        assert_relative_eq!(km.survival_at(time).unwrap(), s, max_relative = 1e-12);
+    }
+    let w: Vec<f64> = (0..t.len()).map(|i| [1.0, 2.0, 3.0][i % 3]).collect();
+    let km = KaplanMeier::new().fit_weighted(&t, &e, &w).unwrap();
+    for (time, s) in [
+        (10.0, 0.9721340728237283),
+        (30.0, 0.829264528574874),
+        (50.0, 0.6115667729460833),
+        (60.0, 0.3089036251105218),
+    ] {
+        assert_relative_eq!(km.survival_at(time).unwrap(), s, max_relative = 1e-12);
+    }
+    assert_eq!(km.median().time, Some(56.0));
+}
+
+/// Results serialise and are Send + Sync.
+#[test]
+fn results_serialise_and_are_send_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<crm_analytics::survival::KaplanMeierFit>();
+    send_sync::<crm_analytics::survival::CoxFit>();
+    send_sync::<crm_analytics::survival::LogisticFit>();
+    send_sync::<crm_analytics::survival::LogRankTest>();
+    send_sync::<crm_analytics::survival::ScoreEvaluationFit>();
+    let (g, t, e) = gehan();
+    let km = KaplanMeier::new().fit(&t, &e).unwrap();
+    let json = serde_json::to_string(&km).unwrap();
+    assert!(json.contains("\"survival\""));
+    let fit = gehan_cox(Ties::Efron);
+    assert!(
+        serde_json::to_string(&fit.report())
+            .unwrap()
+            .contains("placebo")
+    );
+    let test = LogRank::new()
+        .test(&t, &e, &g.iter().map(|x| *x as u8).collect::<Vec<_>>())
+        .unwrap();
+    assert!(serde_json::to_string(&test).unwrap().contains("chi_square"));
+    let opts: KaplanMeier =
+        serde_json::from_str(&serde_json::to_string(&KaplanMeier::new()).unwrap()).unwrap();
+    assert_eq!(opts, KaplanMeier::new());
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-use super::data::{check_durations_events, chi2_sf, fmt_p, normal_two_sided_p, order_by, z_crit};
+use super::data::{
+    check_durations_events, chi2_sf, fmt_p, normal_two_sided_p, order_by, same, z_crit,
+};
 use crate::{Error, Result, validate};
 
 /// How tied event times enter the partial likelihood.
@@ -175,7 +177,7 @@ impl CoxPh {
         validate::same_len("rows of `x`", n, x.nrows())?;
         validate::same_len("`names` (one per column of `x`)", p, names.len())?;
         validate::matrix_finite("x", x)?;
-        let n_events = events.iter().filter(|&&e| e == 1.0).count();
+        let n_events = events.iter().filter(|&&e| e > 0.5).count();
         if n_events == 0 {
             return Err(Error::TooFewObservations {
                 what: "Cox regression (events)".into(),
@@ -314,7 +316,7 @@ fn rank_error(info: &DMatrix<f64>, names: &[String]) -> Error {
     // Name the columns with the smallest diagonal information (the likeliest culprits).
     let p = info.nrows();
     let mut cols: Vec<String> = (0..p)
-        .filter(|&j| !(info[(j, j)] > 1e-10))
+        .filter(|&j| info[(j, j)].is_nan() || info[(j, j)] <= 1e-10)
         .map(|j| names[j].clone())
         .collect();
     if cols.is_empty() {
@@ -379,7 +381,7 @@ impl PartialLikelihood<'_> {
                 d2.iter_mut().for_each(|v| *v = 0.0);
             }
             let mut j = i;
-            while j < n && self.durations[self.order[j]] == t {
+            while j < n && same(self.durations[self.order[j]], t) {
                 let r = self.order[j];
                 let row = &self.xc[r * p..(r + 1) * p];
                 let w = (eta[r] - shift).exp();
@@ -393,7 +395,7 @@ impl PartialLikelihood<'_> {
                         }
                     }
                 }
-                if self.events[r] == 1.0 {
+                if self.events[r] > 0.5 {
                     dcount += 1;
                     ll += eta[r] - shift;
                     for u in 0..p {
@@ -479,7 +481,7 @@ impl PartialLikelihood<'_> {
             let t = self.durations[self.order[i]];
             let mut d = 0.0;
             let mut j = i;
-            while j < n && self.durations[self.order[j]] == t {
+            while j < n && same(self.durations[self.order[j]], t) {
                 let r = self.order[j];
                 s0 += eta[r].exp();
                 d += self.events[r];
@@ -546,7 +548,7 @@ pub(crate) fn concordance(durations: &[f64], events: &[f64], risk: &[f64]) -> Op
     while i < n {
         let t = durations[order[i]];
         let mut j = i;
-        while j < n && durations[order[j]] == t {
+        while j < n && same(durations[order[j]], t) {
             j += 1;
         }
         // Censored at t join the "later" set first.
@@ -557,7 +559,7 @@ pub(crate) fn concordance(durations: &[f64], events: &[f64], risk: &[f64]) -> Op
             }
         }
         for &r in &order[i..j] {
-            if events[r] == 1.0 {
+            if events[r] > 0.5 {
                 let less = sum(&tree, rank[r]);
                 let le = sum(&tree, rank[r] + 1);
                 conc += less;
@@ -566,7 +568,7 @@ pub(crate) fn concordance(durations: &[f64], events: &[f64], risk: &[f64]) -> Op
             }
         }
         for &r in &order[i..j] {
-            if events[r] == 1.0 {
+            if events[r] > 0.5 {
                 add(&mut tree, rank[r]);
                 total += 1.0;
             }

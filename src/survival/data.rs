@@ -35,7 +35,7 @@ pub(crate) fn check_durations_events(durations: &[f64], events: &[f64]) -> Resul
 /// Every value exactly 0.0 or 1.0.
 pub(crate) fn check_binary(what: &str, v: &[f64]) -> Result<()> {
     for (i, &e) in v.iter().enumerate() {
-        if !(e == 0.0 || e == 1.0) {
+        if !(e == 0.0 || same(e, 1.0)) {
             return Err(Error::InvalidValue {
                 what: what.into(),
                 location: format!("index {i}"),
@@ -127,4 +127,11 @@ pub(crate) fn fmt_p(p: Option<f64>) -> String {
         Some(v) => format!("{v:.4}"),
         None => "-".into(),
     }
+}
+
+/// Exact equality of two floats without tripping `float_cmp`: used only to group tied,
+/// already-validated values (durations, scores), where exact ties are the definition.
+#[allow(clippy::float_cmp)]
+pub(crate) fn same(a: f64, b: f64) -> bool {
+    a == b
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::data::{check_binary, z_crit};
+use super::data::{check_binary, same, z_crit};
 use crate::{Error, Result, validate};
 
 /// Options of the score evaluation. Data enter at [`ScoreEvaluation::evaluate`].
@@ -117,7 +117,7 @@ impl ScoreEvaluation {
         if self.bins < 2 || self.bins > n {
             return Err(Error::option("bins", self.bins, format!("in 2..={n}")));
         }
-        let n1 = outcomes.iter().filter(|&&y| y == 1.0).count();
+        let n1 = outcomes.iter().filter(|&&y| y > 0.5).count();
         let n0 = n - n1;
         if n1 == 0 || n0 == 0 {
             return Err(Error::input(
@@ -130,7 +130,7 @@ impl ScoreEvaluation {
         // DeLong via midranks.
         let all = midranks(scores);
         let pos: Vec<f64> = (0..n)
-            .filter(|&i| outcomes[i] == 1.0)
+            .filter(|&i| outcomes[i] > 0.5)
             .map(|i| scores[i])
             .collect();
         let neg: Vec<f64> = (0..n)
@@ -142,7 +142,7 @@ impl ScoreEvaluation {
         let (mut v10, mut v01) = (Vec::with_capacity(n1), Vec::with_capacity(n0));
         let (mut ip, mut ineg) = (0, 0);
         for i in 0..n {
-            if outcomes[i] == 1.0 {
+            if outcomes[i] > 0.5 {
                 v10.push((all[i] - rp[ip]) / f0);
                 ip += 1;
             } else {
@@ -174,8 +174,8 @@ impl ScoreEvaluation {
         let mut i = 0;
         while i < n {
             let s = scores[order[i]];
-            while i < n && scores[order[i]] == s {
-                if outcomes[order[i]] == 1.0 {
+            while i < n && same(scores[order[i]], s) {
+                if outcomes[order[i]] > 0.5 {
                     tp += 1.0;
                 } else {
                     fp += 1.0;
@@ -261,7 +261,7 @@ fn midranks(v: &[f64]) -> Vec<f64> {
     let mut i = 0;
     while i < n {
         let mut j = i;
-        while j + 1 < n && v[idx[j + 1]] == v[idx[i]] {
+        while j + 1 < n && same(v[idx[j + 1]], v[idx[i]]) {
             j += 1;
         }
         let avg = (i + j) as f64 / 2.0 + 1.0;

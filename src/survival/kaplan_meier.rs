@@ -544,10 +544,8 @@ impl fmt::Display for KaplanMeierFit {
         };
         let mut last = None;
         for i in show {
-            if let Some(l) = last {
-                if i != l + 1 {
-                    writeln!(f, "{:>10}", "...")?;
-                }
+            if last.is_some_and(|l| i != l + 1) {
+                writeln!(f, "{:>10}", "...")?;
             }
             last = Some(i);
             writeln!(

@@ -6,7 +6,7 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-use super::data::{check_binary, chi2_sf, fmt_p, z_crit};
+use super::data::{check_binary, chi2_sf, fmt_p, same, z_crit};
 use crate::{Error, Result, validate};
 
 /// Options of the logistic regression. Data enter at [`Logistic::fit`].
@@ -196,7 +196,7 @@ impl Logistic {
         validate::matrix_finite("x", x)?;
         check_binary("outcome y", y)?;
         let n1 = y.iter().sum::<f64>();
-        if n1 == 0.0 || n1 == n as f64 {
+        if n1 == 0.0 || same(n1, n as f64) {
             return Err(Error::input(
                 "y",
                 "the outcome has only one class (all 0 or all 1)",
@@ -384,7 +384,7 @@ fn upper_r(xw: DMatrix<f64>, names: &[String]) -> Result<DMatrix<f64>> {
 fn check_rank(r: &DMatrix<f64>, k: usize, names: &[String]) -> Result<()> {
     let dmax = (0..k).map(|j| r[(j, j)].abs()).fold(0.0f64, f64::max);
     let bad: Vec<String> = (0..k)
-        .filter(|&j| !(r[(j, j)].abs() > 1e-10 * dmax))
+        .filter(|&j| r[(j, j)].is_nan() || r[(j, j)].abs() <= 1e-10 * dmax)
         .map(|j| names[j].clone())
         .collect();
     if bad.is_empty() {
@@ -563,7 +563,7 @@ impl LogisticFit {
                 break;
             }
             let mut end = (k * n / g).max(start + 1).min(n);
-            while end < n && self.fitted[idx[end]] == self.fitted[idx[end - 1]] {
+            while end < n && same(self.fitted[idx[end]], self.fitted[idx[end - 1]]) {
                 end += 1;
             }
             if k == g {
@@ -618,7 +618,7 @@ impl LogisticFit {
             true_positive: 0,
         };
         for (p, &y) in self.fitted.iter().zip(&self.y) {
-            match (y == 1.0, *p >= cutoff) {
+            match (y > 0.5, *p >= cutoff) {
                 (false, false) => t.true_negative += 1,
                 (false, true) => t.false_positive += 1,
                 (true, false) => t.false_negative += 1,

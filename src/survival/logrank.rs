@@ -7,7 +7,7 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-use super::data::{check_durations_events, chi2_sf, fmt_p, order_by};
+use super::data::{check_durations_events, chi2_sf, fmt_p, order_by, same};
 use crate::{Error, Result, validate};
 
 /// The weight `w(t)` given to each event time.
@@ -234,9 +234,9 @@ impl Accum {
             dj.iter_mut().for_each(|x| *x = 0.0);
             let mut leaving = Vec::new();
             let mut j = i;
-            while j < order.len() && t[order[j]] == time {
+            while j < order.len() && same(t[order[j]], time) {
                 let r = order[j];
-                if ev[r] == 1.0 {
+                if ev[r] > 0.5 {
                     dj[g[r]] += 1.0;
                 }
                 leaving.push(g[r]);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::data::{check_durations_events, check_entry, check_weights, order_by};
+use super::data::{check_durations_events, check_entry, check_weights, order_by, same};
 use crate::Result;
 
 /// Number at risk, events and censorings at each distinct observed time (ascending).
@@ -58,9 +58,9 @@ impl RiskTable {
             let mut c = 0.0;
             let mut gone = 0.0;
             let mut j = i;
-            while j < n && durations[order[j]] == t {
+            while j < n && same(durations[order[j]], t) {
                 let r = order[j];
-                if events[r] == 1.0 {
+                if events[r] > 0.5 {
                     d += w(r);
                 } else {
                     c += w(r);
