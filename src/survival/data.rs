@@ -105,11 +105,61 @@ pub(crate) fn chi2_sf(stat: f64, df: f64) -> Option<f64> {
         .map(|c| c.sf(stat.max(0.0)))
 }
 
-/// Row order sorting by duration ascending (NaN-free input; `total_cmp`).
-pub(crate) fn order_by(durations: &[f64]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..durations.len()).collect();
-    idx.sort_unstable_by(|&a, &b| durations[a].total_cmp(&durations[b]));
-    idx
+/// An integer key with the order of the floats (`-0.0` and `0.0` share a key): sorting
+/// plain `u64` keys is several times faster than an indirect sort with a float comparator.
+pub(crate) fn sort_key(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// Row order sorting by value ascending (NaN-free input); ties keep no particular order.
+pub(crate) fn order_by(values: &[f64]) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (sort_key(v), i))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Sorted, run-length compressed `(key, total weight)` of a list of keys.
+pub(crate) fn runs(mut keys: Vec<u64>) -> Vec<(u64, f64)> {
+    keys.sort_unstable();
+    let mut out: Vec<(u64, f64)> = Vec::new();
+    for k in keys {
+        match out.last_mut() {
+            Some(last) if last.0 == k => last.1 += 1.0,
+            _ => out.push((k, 1.0)),
+        }
+    }
+    out
+}
+
+/// As [`runs`] with a weight per key.
+pub(crate) fn weighted_runs(mut pairs: Vec<(u64, f64)>) -> Vec<(u64, f64)> {
+    pairs.sort_unstable_by_key(|p| p.0);
+    let mut out: Vec<(u64, f64)> = Vec::new();
+    for (k, w) in pairs {
+        match out.last_mut() {
+            Some(last) if last.0 == k => last.1 += w,
+            _ => out.push((k, w)),
+        }
+    }
+    out
+}
+
+/// Back from [`sort_key`] to the float.
+pub(crate) fn from_key(k: u64) -> f64 {
+    if k >> 63 == 1 {
+        f64::from_bits(k & !(1 << 63))
+    } else {
+        f64::from_bits(!k)
+    }
 }
 
 /// Format an optional number for report tables.

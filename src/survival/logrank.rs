@@ -7,7 +7,7 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-use super::data::{check_durations_events, chi2_sf, fmt_p, order_by, same};
+use super::data::{check_durations_events, chi2_sf, fmt_p, runs, sort_key};
 use crate::{Error, Result, validate};
 
 /// The weight `w(t)` given to each event time.
@@ -154,16 +154,31 @@ impl LogRank {
         let index_of: BTreeMap<&G, usize> =
             sorted.iter().enumerate().map(|(i, g)| (*g, i)).collect();
         let gidx: Vec<usize> = groups.iter().map(|g| index_of[g]).collect();
-        let mut sidx_map: BTreeMap<&S, Vec<usize>> = BTreeMap::new();
-        for (i, s) in strata.iter().enumerate() {
-            sidx_map.entry(s).or_default().push(i);
+        let mut strata_index: BTreeMap<&S, usize> = BTreeMap::new();
+        for st in strata {
+            let next = strata_index.len();
+            strata_index.entry(st).or_insert(next);
         }
-
+        let n_strata = strata_index.len();
+        // Per stratum and group: the event keys and the censoring keys.
+        let mut keys: Vec<Vec<u64>> = vec![Vec::new(); n_strata * k * 2];
+        let mut last: Option<(&S, usize)> = None;
+        for i in 0..durations.len() {
+            let si = match last {
+                Some((s0, idx)) if s0 == &strata[i] => idx,
+                _ => {
+                    let idx = strata_index[&strata[i]];
+                    last = Some((&strata[i], idx));
+                    idx
+                }
+            };
+            let slot = (si * k + gidx[i]) * 2 + usize::from(events[i] < 0.5);
+            keys[slot].push(sort_key(durations[i]));
+        }
+        let lists: Vec<Vec<(u64, f64)>> = keys.into_iter().map(runs).collect();
         let mut acc = Accum::new(k);
-        for rows in sidx_map.values() {
-            let t: Vec<f64> = rows.iter().map(|&r| durations[r]).collect();
-            let order: Vec<usize> = order_by(&t).into_iter().map(|o| rows[o]).collect();
-            acc.stratum(&order, durations, events, &gidx, self.weight);
+        for st in 0..n_strata {
+            acc.stratum(&lists[st * k * 2..(st + 1) * k * 2], self.weight);
         }
         let m = k - 1;
         let u = DVector::from_iterator(m, acc.u.iter().take(m).copied());
@@ -188,7 +203,7 @@ impl LogRank {
             chi_square,
             df: m,
             p_value,
-            n_strata: sidx_map.len(),
+            n_strata,
         })
     }
 }
@@ -212,38 +227,39 @@ impl Accum {
         }
     }
 
-    fn stratum(
-        &mut self,
-        order: &[usize],
-        t: &[f64],
-        ev: &[f64],
-        g: &[usize],
-        weight: LogRankWeight,
-    ) {
+    /// `lists[2 j]` holds group j's event runs, `lists[2 j + 1]` its censoring runs.
+    fn stratum(&mut self, lists: &[Vec<(u64, f64)>], weight: LogRankWeight) {
         let k = self.k;
-        let mut nj = vec![0.0; k];
-        for &r in order {
-            nj[g[r]] += 1.0;
-        }
-        let mut n: f64 = order.len() as f64;
+        let mut nj: Vec<f64> = (0..k)
+            .map(|j| lists[2 * j].iter().chain(&lists[2 * j + 1]).map(|r| r.1).sum())
+            .collect();
+        let mut n: f64 = nj.iter().sum();
+        let mut pos = vec![0usize; 2 * k];
         let mut dj = vec![0.0; k];
         let mut s_left: f64 = 1.0; // pooled KM S(t-)
-        let mut i = 0;
-        while i < order.len() {
-            let time = t[order[i]];
-            dj.iter_mut().for_each(|x| *x = 0.0);
-            let mut leaving = Vec::new();
-            let mut j = i;
-            while j < order.len() && same(t[order[j]], time) {
-                let r = order[j];
-                if ev[r] > 0.5 {
-                    dj[g[r]] += 1.0;
+        loop {
+            let Some(key) = (0..2 * k)
+                .filter_map(|l| lists[l].get(pos[l]).map(|r| r.0))
+                .min()
+            else {
+                break;
+            };
+            let mut leaving = vec![0.0; k];
+            for j in 0..k {
+                dj[j] = 0.0;
+                for (l, is_event) in [(2 * j, true), (2 * j + 1, false)] {
+                    if let Some(r) = lists[l].get(pos[l]).filter(|r| r.0 == key) {
+                        if is_event {
+                            dj[j] = r.1;
+                        }
+                        leaving[j] += r.1;
+                        pos[l] += 1;
+                    }
                 }
-                leaving.push(g[r]);
-                j += 1;
             }
             let d: f64 = dj.iter().sum();
             if d > 0.0 {
+                let at_risk = &nj;
                 let w = match weight {
                     LogRankWeight::LogRank => 1.0,
                     LogRankWeight::Wilcoxon => n,
@@ -258,22 +274,21 @@ impl Accum {
                     0.0
                 };
                 for a in 0..k {
-                    let ea = nj[a] * d / n;
+                    let ea = at_risk[a] * d / n;
                     self.o[a] += dj[a];
                     self.e[a] += ea;
                     self.u[a] += w * (dj[a] - ea);
                     for b in 0..k {
                         let delta = if a == b { 1.0 } else { 0.0 };
-                        self.v[a * k + b] += c * nj[a] * (delta - nj[b] / n);
+                        self.v[a * k + b] += c * at_risk[a] * (delta - at_risk[b] / n);
                     }
                 }
                 s_left *= 1.0 - d / n;
             }
-            for gi in leaving {
-                nj[gi] -= 1.0;
+            for j in 0..k {
+                nj[j] -= leaving[j];
+                n -= leaving[j];
             }
-            n -= (j - i) as f64;
-            i = j;
         }
     }
 }

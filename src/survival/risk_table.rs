@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::data::{check_durations_events, check_entry, check_weights, order_by, same};
+use super::data::{
+    check_durations_events, check_entry, check_weights, from_key, runs, sort_key, weighted_runs,
+};
 use crate::Result;
 
 /// Number at risk, events and censorings at each distinct observed time (ascending).
@@ -33,57 +35,64 @@ impl RiskTable {
         if let Some(a) = entry {
             check_entry(a, durations)?;
         }
-        let w = |i: usize| weights.map_or(1.0, |w| w[i]);
         let n = durations.len();
-        let total: f64 = (0..n).map(w).sum();
-        let order = order_by(durations);
-        // Entries sorted ascending, to count the weight that has entered before t.
-        let entry_order = entry.map(order_by);
-        let mut entered_before = 0.0; // weight with entry < t
-        let mut ep = 0usize;
-
+        let split = |event: bool| -> Vec<(u64, f64)> {
+            let rows = (0..n).filter(|&i| (events[i] > 0.5) == event);
+            match weights {
+                Some(w) => weighted_runs(rows.map(|i| (sort_key(durations[i]), w[i])).collect()),
+                None => runs(rows.map(|i| sort_key(durations[i])).collect()),
+            }
+        };
+        let ev = split(true);
+        let ce = split(false);
+        let entries = entry.map(|a| match weights {
+            Some(w) => weighted_runs((0..n).map(|i| (sort_key(a[i]), w[i])).collect()),
+            None => runs(a.iter().map(|&x| sort_key(x)).collect()),
+        });
+        let total: f64 = ev.iter().chain(&ce).map(|r| r.1).sum();
         let mut table = RiskTable {
-            times: Vec::new(),
-            at_risk: Vec::new(),
-            events: Vec::new(),
-            censored: Vec::new(),
+            times: Vec::with_capacity(ev.len() + ce.len()),
+            at_risk: Vec::with_capacity(ev.len() + ce.len()),
+            events: Vec::with_capacity(ev.len() + ce.len()),
+            censored: Vec::with_capacity(ev.len() + ce.len()),
             n_rows: n,
             total_weight: total,
         };
+        let (mut i, mut j, mut ep) = (0, 0, 0);
         let mut remaining = total; // weight with duration >= t
-        let mut i = 0;
-        while i < n {
-            let t = durations[order[i]];
+        let mut entered_before = 0.0; // weight with entry < t
+        while i < ev.len() || j < ce.len() {
+            let k = match (ev.get(i), ce.get(j)) {
+                (Some(a), Some(b)) => a.0.min(b.0),
+                (Some(a), None) => a.0,
+                (None, Some(b)) => b.0,
+                (None, None) => break,
+            };
             let mut d = 0.0;
             let mut c = 0.0;
-            let mut gone = 0.0;
-            let mut j = i;
-            while j < n && same(durations[order[j]], t) {
-                let r = order[j];
-                if events[r] > 0.5 {
-                    d += w(r);
-                } else {
-                    c += w(r);
-                }
-                gone += w(r);
+            if ev.get(i).is_some_and(|a| a.0 == k) {
+                d = ev[i].1;
+                i += 1;
+            }
+            if ce.get(j).is_some_and(|b| b.0 == k) {
+                c = ce[j].1;
                 j += 1;
             }
-            let at_risk = match (entry, &entry_order) {
-                (Some(a), Some(eo)) => {
-                    while ep < n && a[eo[ep]] < t {
-                        entered_before += w(eo[ep]);
+            let at_risk = match &entries {
+                Some(en) => {
+                    while ep < en.len() && en[ep].0 < k {
+                        entered_before += en[ep].1;
                         ep += 1;
                     }
                     remaining - (total - entered_before)
                 }
-                _ => remaining,
+                None => remaining,
             };
-            table.times.push(t);
+            table.times.push(from_key(k));
             table.at_risk.push(at_risk.max(0.0));
             table.events.push(d);
             table.censored.push(c);
-            remaining -= gone;
-            i = j;
+            remaining -= d + c;
         }
         Ok(table)
     }
