@@ -35,12 +35,20 @@ fn large() -> (Vec<f64>, Vec<f64>, Vec<u8>) {
     }
     let mut r = common::SplitMix(1009);
     let n = 1_000_000;
-    let (mut t, mut e, mut g) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut t, mut e, mut g) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for _ in 0..n {
         let grp = r.uniform() < 0.5;
         let scale = if grp { 900.0 } else { 700.0 };
         let churn = (scale * (-r.uniform().ln()).powf(1.0 / 1.3)).ceil();
-        let censor = if r.uniform() < 0.2 { (1.0 + r.uniform() * 1824.0).ceil() } else { 1825.0 };
+        let censor = if r.uniform() < 0.2 {
+            (1.0 + r.uniform() * 1824.0).ceil()
+        } else {
+            1825.0
+        };
         t.push(churn.min(censor));
         e.push(if churn <= censor { 1.0 } else { 0.0 });
         g.push(u8::from(grp));
@@ -119,5 +127,11 @@ fn cox_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, km_waltons, logrank_gehan, km_logrank_large, cox_large);
+criterion_group!(
+    benches,
+    km_waltons,
+    logrank_gehan,
+    km_logrank_large,
+    cox_large
+);
 criterion_main!(benches);

@@ -72,7 +72,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     // 1. Retention curves by contract type.
     let mut curves: BTreeMap<&str, KaplanMeierFit> = BTreeMap::new();
     for kind in ["Month-to-month", "One year", "Two year"] {
-        let idx: Vec<usize> = (0..customers.len()).filter(|&i| contract[i] == kind).collect();
+        let idx: Vec<usize> = (0..customers.len())
+            .filter(|&i| contract[i] == kind)
+            .collect();
         let t: Vec<f64> = idx.iter().map(|&i| tenure[i]).collect();
         let e: Vec<f64> = idx.iter().map(|&i| churn[i]).collect();
         let km = KaplanMeier::new().fit(&t, &e)?;
@@ -82,7 +84,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             let (s, lo, hi) = km.survival_with_ci(m)?;
             println!("  S({m:>2}) = {s:.4}  [{lo:.4}, {hi:.4}]");
         }
-        println!("{}", km.at_risk_table(&[0.0, 12.0, 24.0, 36.0, 48.0, 60.0, 72.0])?);
+        println!(
+            "{}",
+            km.at_risk_table(&[0.0, 12.0, 24.0, 36.0, 48.0, 60.0, 72.0])?
+        );
         curves.insert(kind, km);
     }
 
@@ -92,14 +97,27 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // 3. Cox drivers of the churn hazard (customers with tenure > 0).
     let live: Vec<usize> = (0..customers.len()).filter(|&i| tenure[i] > 0.0).collect();
-    let pick = |f: &dyn Fn(&Customer) -> f64| live.iter().map(|&i| f(&customers[i])).collect::<Vec<f64>>();
-    let pick_s = |f: &dyn Fn(&Customer) -> &str| live.iter().map(|&i| f(&customers[i])).collect::<Vec<&str>>();
+    let pick =
+        |f: &dyn Fn(&Customer) -> f64| live.iter().map(|&i| f(&customers[i])).collect::<Vec<f64>>();
+    let pick_s = |f: &dyn Fn(&Customer) -> &str| {
+        live.iter()
+            .map(|&i| f(&customers[i]))
+            .collect::<Vec<&str>>()
+    };
     let drivers = Design::new()
         .numeric("MonthlyCharges", &pick(&|c| c.monthly))?
         .numeric("SeniorCitizen", &pick(&|c| c.senior))?
-        .categorical("Contract", &pick_s(&|c| c.contract.as_str()), "Month-to-month")?
+        .categorical(
+            "Contract",
+            &pick_s(&|c| c.contract.as_str()),
+            "Month-to-month",
+        )?
         .categorical("InternetService", &pick_s(&|c| c.internet.as_str()), "DSL")?
-        .categorical("PaymentMethod", &pick_s(&|c| c.payment.as_str()), "Mailed check")?
+        .categorical(
+            "PaymentMethod",
+            &pick_s(&|c| c.payment.as_str()),
+            "Mailed check",
+        )?
         .categorical("PaperlessBilling", &pick_s(&|c| c.paperless.as_str()), "No")?;
     let cox = CoxPh::new().fit_named(
         &drivers.matrix(),
@@ -113,23 +131,39 @@ fn main() -> Result<(), Box<dyn Error>> {
     let all_s = |f: &dyn Fn(&Customer) -> &str| customers.iter().map(f).collect::<Vec<&str>>();
     let design = Design::new()
         .numeric("tenure", &tenure)?
-        .numeric("MonthlyCharges", &customers.iter().map(|c| c.monthly).collect::<Vec<_>>())?
-        .numeric("SeniorCitizen", &customers.iter().map(|c| c.senior).collect::<Vec<_>>())?
+        .numeric(
+            "MonthlyCharges",
+            &customers.iter().map(|c| c.monthly).collect::<Vec<_>>(),
+        )?
+        .numeric(
+            "SeniorCitizen",
+            &customers.iter().map(|c| c.senior).collect::<Vec<_>>(),
+        )?
         .categorical("Contract", &contract, "Month-to-month")?
         .categorical("InternetService", &all_s(&|c| c.internet.as_str()), "DSL")?
-        .categorical("PaymentMethod", &all_s(&|c| c.payment.as_str()), "Mailed check")?
+        .categorical(
+            "PaymentMethod",
+            &all_s(&|c| c.payment.as_str()),
+            "Mailed check",
+        )?
         .categorical("PaperlessBilling", &all_s(&|c| c.paperless.as_str()), "No")?;
     let logit = Logistic::new().fit_named(&design.matrix(), &churn, &design.name_refs())?;
     println!("{}", logit.report());
     let eval = ScoreEvaluation::new().evaluate(logit.fitted_probabilities().as_slice(), &churn)?;
     println!("{eval}");
-    println!("(in-sample evaluation: scores are from the fitted data; hold out data for a fair AUC)\n");
+    println!(
+        "(in-sample evaluation: scores are from the fitted data; hold out data for a fair AUC)\n"
+    );
 
     let curve_path = out_dir.join("retention_by_contract.svg");
     plot_curves(&curve_path, &curves)?;
     let gains_path = out_dir.join("gains_chart.svg");
     plot_gains(&gains_path, &eval)?;
-    println!("wrote {} and {}", curve_path.display(), gains_path.display());
+    println!(
+        "wrote {} and {}",
+        curve_path.display(),
+        gains_path.display()
+    );
     Ok(())
 }
 
@@ -137,7 +171,10 @@ fn plot_curves(path: &Path, curves: &BTreeMap<&str, KaplanMeierFit>) -> Result<(
     let root = SVGBackend::new(path, (860, 520)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("Kaplan-Meier retention by contract (IBM Telco)", ("sans-serif", 22))
+        .caption(
+            "Kaplan-Meier retention by contract (IBM Telco)",
+            ("sans-serif", 22),
+        )
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(55)
@@ -177,7 +214,11 @@ fn plot_gains(path: &Path, eval: &ScoreEvaluationFit) -> Result<(), Box<dyn Erro
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            format!("Cumulative gains (AUC {:.3}, Gini {:.3})", eval.auc(), eval.gini()),
+            format!(
+                "Cumulative gains (AUC {:.3}, Gini {:.3})",
+                eval.auc(),
+                eval.gini()
+            ),
             ("sans-serif", 22),
         )
         .margin(15)
@@ -191,13 +232,20 @@ fn plot_gains(path: &Path, eval: &ScoreEvaluationFit) -> Result<(), Box<dyn Erro
         .draw()?;
     let n = eval.n() as f64;
     let mut pts = vec![(0.0, 0.0)];
-    pts.extend(eval.gains().iter().map(|g| (g.cumulative_n as f64 / n, g.cumulative_capture)));
+    pts.extend(
+        eval.gains()
+            .iter()
+            .map(|g| (g.cumulative_n as f64 / n, g.cumulative_capture)),
+    );
     chart
         .draw_series(LineSeries::new(pts, BLUE.stroke_width(2)))?
         .label("logistic model")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE));
     chart
-        .draw_series(LineSeries::new(vec![(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.5)))?
+        .draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (1.0, 1.0)],
+            BLACK.mix(0.5),
+        ))?
         .label("random")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
     chart

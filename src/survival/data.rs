@@ -129,7 +129,7 @@ pub(crate) fn order_by(values: &[f64]) -> Vec<usize> {
 
 /// Sorted, run-length compressed `(key, total weight)` of a list of keys.
 pub(crate) fn runs(mut keys: Vec<u64>) -> Vec<(u64, f64)> {
-    keys.sort_unstable();
+    radix_sort(&mut keys);
     let mut out: Vec<(u64, f64)> = Vec::new();
     for k in keys {
         match out.last_mut() {
@@ -138,6 +138,41 @@ pub(crate) fn runs(mut keys: Vec<u64>) -> Vec<(u64, f64)> {
         }
     }
     out
+}
+
+/// LSD radix sort on bytes; passes where every key shares the byte are skipped, so tenure
+/// data (few distinct values, equal low mantissa bytes) takes two or three passes.
+pub(crate) fn radix_sort(keys: &mut Vec<u64>) {
+    let n = keys.len();
+    if n < 1024 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut counts = vec![[0usize; 256]; 8];
+    for &k in keys.iter() {
+        for (pass, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * pass)) & 0xFF) as usize] += 1;
+        }
+    }
+    let mut buf = vec![0u64; n];
+    for (pass, c) in counts.iter().enumerate() {
+        if c.iter().any(|&x| x == n) {
+            continue;
+        }
+        let mut offsets = [0usize; 256];
+        let mut sum = 0;
+        for (o, &x) in offsets.iter_mut().zip(c.iter()) {
+            *o = sum;
+            sum += x;
+        }
+        let shift = 8 * pass;
+        for &k in keys.iter() {
+            let b = ((k >> shift) & 0xFF) as usize;
+            buf[offsets[b]] = k;
+            offsets[b] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
 }
 
 /// As [`runs`] with a weight per key.
@@ -184,4 +219,23 @@ pub(crate) fn fmt_p(p: Option<f64>) -> String {
 #[allow(clippy::float_cmp)]
 pub(crate) fn same(a: f64, b: f64) -> bool {
     a == b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radix_sort_and_keys_order_like_floats() {
+        let v: Vec<f64> = (0..5000)
+            .map(|i| ((i * 7919) % 1000) as f64 * 0.37 - 100.0)
+            .collect();
+        let mut keys: Vec<u64> = v.iter().map(|&x| sort_key(x)).collect();
+        radix_sort(&mut keys);
+        let back: Vec<f64> = keys.iter().map(|&k| from_key(k)).collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(back, sorted);
+        assert_eq!(sort_key(-0.0), sort_key(0.0));
+    }
 }

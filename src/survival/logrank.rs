@@ -231,7 +231,13 @@ impl Accum {
     fn stratum(&mut self, lists: &[Vec<(u64, f64)>], weight: LogRankWeight) {
         let k = self.k;
         let mut nj: Vec<f64> = (0..k)
-            .map(|j| lists[2 * j].iter().chain(&lists[2 * j + 1]).map(|r| r.1).sum())
+            .map(|j| {
+                lists[2 * j]
+                    .iter()
+                    .chain(&lists[2 * j + 1])
+                    .map(|r| r.1)
+                    .sum()
+            })
             .collect();
         let mut n: f64 = nj.iter().sum();
         let mut pos = vec![0usize; 2 * k];
