@@ -146,6 +146,16 @@ pub enum Error {
         /// The repeated name.
         name: String,
     },
+    /// A likelihood has no finite maximum because a predictor separates the outcomes
+    /// (complete or quasi-complete separation in logistic regression, monotone likelihood in
+    /// Cox regression): the named coefficients diverge.
+    #[error("{what}: separation on {}: the estimates diverge (drop, merge or penalise these predictors)", columns.join(", "))]
+    Separation {
+        /// The model, e.g. "logistic regression".
+        what: String,
+        /// The predictors whose coefficients diverge.
+        columns: Vec<String>,
+    },
     /// A size or memory limit of an exact algorithm is exceeded.
     #[error("{what}: {got} exceeds the limit of {limit}; {suggestion}")]
     LimitExceeded {

@@ -20,3 +20,4 @@ mod retention;
 mod strategy;
 mod value;
 mod weights;
+mod survival;
