@@ -34,8 +34,10 @@
 //! dependent column and the columns it depends on.
 
 mod fit;
+mod importance;
 mod options;
 mod qr;
 
 pub use fit::OlsFit;
+pub use importance::{ImportanceMethod, MAX_LMG_PREDICTORS, RelativeImportance};
 pub use options::{CovarianceType, Ols};
