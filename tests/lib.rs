@@ -12,3 +12,4 @@ mod common;
 
 mod regression;
 mod strategy;
+mod survey;

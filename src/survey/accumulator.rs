@@ -131,7 +131,11 @@ impl MomentAccumulator {
             n: m.n,
             rows_skipped: 0,
             mean: m.means,
-            m2: if m.n >= 2 { m.cov * denom } else { DMatrix::zeros(data.ncols(), data.ncols()) },
+            m2: if m.n >= 2 {
+                m.cov * denom
+            } else {
+                DMatrix::zeros(data.ncols(), data.ncols())
+            },
         }
     }
 

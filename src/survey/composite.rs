@@ -86,7 +86,11 @@ impl ConvergentValidity {
 
 impl fmt::Display for ConvergentValidity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:<14} rho_C {:.4}  AVE {:.4}", self.name, self.rho_c, self.ave)
+        write!(
+            f,
+            "{:<14} rho_C {:.4}  AVE {:.4}",
+            self.name, self.rho_c, self.ave
+        )
     }
 }
 
@@ -121,7 +125,10 @@ fn rho_from_loadings(l: &[f64]) -> f64 {
 pub fn dillon_goldstein_rho(items: &ItemMatrix, missing: MissingPolicy) -> Result<f64> {
     let k = items.ncols();
     if k < 2 {
-        return Err(Error::input("Dillon-Goldstein rho", format!("needs at least 2 items, got {k}")));
+        return Err(Error::input(
+            "Dillon-Goldstein rho",
+            format!("needs at least 2 items, got {k}"),
+        ));
     }
     let m = moments(items.data(), missing)?;
     if m.n < 2 {
@@ -148,7 +155,11 @@ pub(crate) fn correlation_matrix(cov: &DMatrix<f64>, names: &[String]) -> Result
         ));
     }
     Ok(DMatrix::from_fn(k, k, |a, b| {
-        if a == b { 1.0 } else { cov[(a, b)] / (sd[a] * sd[b]) }
+        if a == b {
+            1.0
+        } else {
+            cov[(a, b)] / (sd[a] * sd[b])
+        }
     }))
 }
 

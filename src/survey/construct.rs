@@ -53,7 +53,11 @@ impl Construct {
     /// [`Error::DimensionMismatch`] for a wrong count, [`Error::InvalidValue`] for a
     /// negative or non-finite weight, [`Error::InvalidInput`] if all are zero.
     pub fn weights(mut self, weights: &[f64]) -> Result<Self> {
-        validate::same_len(&format!("weights of construct `{}`", self.name), self.items.len(), weights.len())?;
+        validate::same_len(
+            &format!("weights of construct `{}`", self.name),
+            self.items.len(),
+            weights.len(),
+        )?;
         for (i, &w) in weights.iter().enumerate() {
             if !(w.is_finite() && w >= 0.0) {
                 return Err(Error::InvalidValue {
@@ -65,7 +69,10 @@ impl Construct {
             }
         }
         if weights.iter().sum::<f64>() <= 0.0 {
-            return Err(Error::input(format!("weights of construct `{}`", self.name), "all weights are zero"));
+            return Err(Error::input(
+                format!("weights of construct `{}`", self.name),
+                "all weights are zero",
+            ));
         }
         self.weights = Some(weights.to_vec());
         Ok(self)
@@ -331,7 +338,10 @@ impl ConstructScores {
     #[must_use]
     pub fn means(&self) -> DVector<f64> {
         let n = self.scores.nrows() as f64;
-        DVector::from_iterator(self.names.len(), self.scores.column_iter().map(|c| c.sum() / n))
+        DVector::from_iterator(
+            self.names.len(),
+            self.scores.column_iter().map(|c| c.sum() / n),
+        )
     }
 
     /// Scores rescaled to 0-100: `100 (score - lo) / (hi - lo)` with the lowest and highest
@@ -361,7 +371,13 @@ impl fmt::Display for ConstructScores {
         let n = pct.nrows() as f64;
         writeln!(f, "{:<14} {:>8} {:>8}", "construct", "mean", "0-100")?;
         for (j, name) in self.names.iter().enumerate() {
-            writeln!(f, "{:<14} {:>8.4} {:>8.2}", name, means[j], pct.column(j).sum() / n)?;
+            writeln!(
+                f,
+                "{:<14} {:>8.4} {:>8.2}",
+                name,
+                means[j],
+                pct.column(j).sum() / n
+            )?;
         }
         Ok(())
     }
@@ -377,12 +393,20 @@ mod tests {
         let nan = f64::NAN;
         let d = DMatrix::from_row_slice(3, 2, &[1.0, 3.0, 2.0, nan, 5.0, 5.0]);
         let items = ItemMatrix::new(d, &["a", "b"], LikertScale::new(1.0, 5.0).unwrap()).unwrap();
-        let c = Construct::new("X", &["a", "b"]).unwrap().weights(&[3.0, 1.0]).unwrap();
-        let s = Scoring::new().score(&items, std::slice::from_ref(&c)).unwrap();
+        let c = Construct::new("X", &["a", "b"])
+            .unwrap()
+            .weights(&[3.0, 1.0])
+            .unwrap();
+        let s = Scoring::new()
+            .score(&items, std::slice::from_ref(&c))
+            .unwrap();
         assert_eq!(s.rows(), &[0, 2]);
         assert_eq!(s.scores()[(0, 0)], 2.0);
         // weighted: (3·1 + 1·3)/4 = 1.5
-        let s = Scoring::new().method(ScoreMethod::Weighted).score(&items, std::slice::from_ref(&c)).unwrap();
+        let s = Scoring::new()
+            .method(ScoreMethod::Weighted)
+            .score(&items, std::slice::from_ref(&c))
+            .unwrap();
         assert_eq!(s.scores()[(0, 0)], 1.5);
         // sum with item-mean fill: b mean = 4, row 1 = 2 + 4 = 6, percent = 100 (6 - 2)/8 = 50
         let s = Scoring::new()

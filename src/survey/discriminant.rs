@@ -40,7 +40,11 @@ impl FornellLarcker {
     /// # Errors
     /// [`Error::DimensionMismatch`] for inconsistent sizes; [`Error::NonFinite`] /
     /// [`Error::InvalidValue`] for non-finite entries or an AVE outside [0, 1].
-    pub fn new<S: AsRef<str>>(names: &[S], ave: &[f64], correlations: &DMatrix<f64>) -> Result<Self> {
+    pub fn new<S: AsRef<str>>(
+        names: &[S],
+        ave: &[f64],
+        correlations: &DMatrix<f64>,
+    ) -> Result<Self> {
         let c = names.len();
         validate::same_len("AVE values", c, ave.len())?;
         validate::same_len("correlation rows", c, correlations.nrows())?;
@@ -61,7 +65,11 @@ impl FornellLarcker {
             table[(i, i)] = ave[i].sqrt();
         }
         let passes = (0..c)
-            .map(|i| (0..c).filter(|&j| j != i).all(|j| table[(i, i)] > correlations[(i, j)].abs()))
+            .map(|i| {
+                (0..c)
+                    .filter(|&j| j != i)
+                    .all(|j| table[(i, i)] > correlations[(i, j)].abs())
+            })
             .collect();
         Ok(FornellLarcker {
             names: names.iter().map(|s| s.as_ref().to_string()).collect(),
@@ -147,7 +155,11 @@ impl Htmt {
     /// # Errors
     /// [`Error::UnknownName`] for an unknown item; [`Error::DuplicateName`];
     /// [`Error::InvalidInput`] for a zero-variance item; [`Error::TooFewObservations`].
-    pub fn compute(items: &ItemMatrix, constructs: &[Construct], missing: MissingPolicy) -> Result<Self> {
+    pub fn compute(
+        items: &ItemMatrix,
+        constructs: &[Construct],
+        missing: MissingPolicy,
+    ) -> Result<Self> {
         let names: Vec<String> = constructs.iter().map(|c| c.name().to_string()).collect();
         check_unique("construct", &names)?;
         let mut all: Vec<String> = Vec::new();
@@ -159,7 +171,9 @@ impl Htmt {
             }
         }
         if all.is_empty() {
-            return Err(Error::Empty { what: "constructs".into() });
+            return Err(Error::Empty {
+                what: "constructs".into(),
+            });
         }
         let sub = items.select(&all)?;
         let m = moments(sub.data(), missing)?;
@@ -173,7 +187,12 @@ impl Htmt {
         let r = correlation_matrix(&m.cov, sub.names())?;
         let idx: Vec<Vec<usize>> = constructs
             .iter()
-            .map(|c| c.items().iter().filter_map(|i| all.iter().position(|a| a == i)).collect())
+            .map(|c| {
+                c.items()
+                    .iter()
+                    .filter_map(|i| all.iter().position(|a| a == i))
+                    .collect()
+            })
             .collect();
         let mono = |a: &[usize]| -> Option<f64> {
             let mut s = 0.0;
@@ -190,7 +209,11 @@ impl Htmt {
         let mut ratios = vec![vec![None; c]; c];
         for a in 0..c {
             for b in (a + 1)..c {
-                let hetero: f64 = idx[a].iter().flat_map(|&i| idx[b].iter().map(move |&j| (i, j))).map(|(i, j)| r[(i, j)]).sum::<f64>()
+                let hetero: f64 = idx[a]
+                    .iter()
+                    .flat_map(|&i| idx[b].iter().map(move |&j| (i, j)))
+                    .map(|(i, j)| r[(i, j)])
+                    .sum::<f64>()
                     / (idx[a].len() * idx[b].len()) as f64;
                 let v = match (mono(&idx[a]), mono(&idx[b])) {
                     (Some(x), Some(y)) if x * y > 0.0 => Some(hetero / (x * y).sqrt()),

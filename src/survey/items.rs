@@ -243,13 +243,27 @@ impl fmt::Display for ItemMatrix {
             self.scale,
             self.complete_rows()
         )?;
-        writeln!(f, "{:<12} {:>8} {:>8} {:>8}", "item", "mean", "sd", "missing")?;
+        writeln!(
+            f,
+            "{:<12} {:>8} {:>8} {:>8}",
+            "item", "mean", "sd", "missing"
+        )?;
         for (j, name) in self.names.iter().enumerate() {
-            let vals: Vec<f64> = self.data.column(j).iter().copied().filter(|v| !v.is_nan()).collect();
+            let vals: Vec<f64> = self
+                .data
+                .column(j)
+                .iter()
+                .copied()
+                .filter(|v| !v.is_nan())
+                .collect();
             let n = vals.len() as f64;
             let mean = vals.iter().sum::<f64>() / n;
             let sd = (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-            let rev = if self.reversed.contains(name) { " (reversed)" } else { "" };
+            let rev = if self.reversed.contains(name) {
+                " (reversed)"
+            } else {
+                ""
+            };
             writeln!(
                 f,
                 "{:<12} {:>8.4} {:>8.4} {:>8}{rev}",

@@ -59,5 +59,3 @@ pub use items::ItemMatrix;
 pub use missing::MissingPolicy;
 pub use reliability::{ItemStatistics, Reliability, ScaleReliability};
 pub use scale::LikertScale;
-
-pub(crate) use composite::correlation_matrix;

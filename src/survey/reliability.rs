@@ -98,7 +98,11 @@ impl Reliability {
     ///
     /// # Errors
     /// As [`Reliability::fit`], plus [`Error::UnknownName`] for an item not in `items`.
-    pub fn fit_construct(&self, items: &ItemMatrix, construct: &Construct) -> Result<ScaleReliability> {
+    pub fn fit_construct(
+        &self,
+        items: &ItemMatrix,
+        construct: &Construct,
+    ) -> Result<ScaleReliability> {
         let sub = items.select(construct.items())?;
         self.fit_named(construct.name(), &sub)
     }
@@ -107,8 +111,15 @@ impl Reliability {
     ///
     /// # Errors
     /// As [`Reliability::fit_construct`], for the first construct that fails.
-    pub fn fit_constructs(&self, items: &ItemMatrix, constructs: &[Construct]) -> Result<Vec<ScaleReliability>> {
-        constructs.iter().map(|c| self.fit_construct(items, c)).collect()
+    pub fn fit_constructs(
+        &self,
+        items: &ItemMatrix,
+        constructs: &[Construct],
+    ) -> Result<Vec<ScaleReliability>> {
+        constructs
+            .iter()
+            .map(|c| self.fit_construct(items, c))
+            .collect()
     }
 
     fn fit_named(&self, name: &str, items: &ItemMatrix) -> Result<ScaleReliability> {
@@ -143,12 +154,21 @@ impl Reliability {
         validate::matrix_finite("covariance", cov)?;
         for a in 0..k {
             if cov[(a, a)] < 0.0 {
-                return Err(Error::input("covariance", format!("negative variance at item {a}")));
+                return Err(Error::input(
+                    "covariance",
+                    format!("negative variance at item {a}"),
+                ));
             }
             for b in 0..a {
-                let scale = cov[(a, a)].abs().max(cov[(b, b)].abs()).max(f64::MIN_POSITIVE);
+                let scale = cov[(a, a)]
+                    .abs()
+                    .max(cov[(b, b)].abs())
+                    .max(f64::MIN_POSITIVE);
                 if (cov[(a, b)] - cov[(b, a)]).abs() > 1e-9 * scale {
-                    return Err(Error::input("covariance", format!("not symmetric at ({a}, {b})")));
+                    return Err(Error::input(
+                        "covariance",
+                        format!("not symmetric at ({a}, {b})"),
+                    ));
                 }
             }
         }
@@ -255,7 +275,11 @@ fn correlation(cov: &DMatrix<f64>) -> Option<DMatrix<f64>> {
         return None;
     }
     Some(DMatrix::from_fn(k, k, |a, b| {
-        if a == b { 1.0 } else { cov[(a, b)] / (sd[a] * sd[b]) }
+        if a == b {
+            1.0
+        } else {
+            cov[(a, b)] / (sd[a] * sd[b])
+        }
     }))
 }
 
@@ -295,7 +319,10 @@ impl ScaleReliability {
         let (alpha_std, mean_r) = match &corr {
             Some(r) => {
                 let mean_r = (r.sum() - kf) / (kf * (kf - 1.0));
-                (Some(kf * mean_r / (1.0 + (kf - 1.0) * mean_r)), Some(mean_r))
+                (
+                    Some(kf * mean_r / (1.0 + (kf - 1.0) * mean_r)),
+                    Some(mean_r),
+                )
             }
             None => (None, None),
         };
@@ -303,7 +330,8 @@ impl ScaleReliability {
         let a = 1.0 - level;
         let df1 = (m.n - 1) as f64;
         let df2 = df1 * (kf - 1.0);
-        let f = FisherSnedecor::new(df1, df2).map_err(|e| Error::input("Feldt interval", e.to_string()))?;
+        let f = FisherSnedecor::new(df1, df2)
+            .map_err(|e| Error::input("Feldt interval", e.to_string()))?;
         let alpha_ci = (
             1.0 - (1.0 - alpha) * f.inverse_cdf(1.0 - a / 2.0),
             1.0 - (1.0 - alpha) * f.inverse_cdf(a / 2.0),
@@ -444,15 +472,24 @@ mod tests {
         // cov (n-1 = 3): aa = 5/3, bb = 4/3, cc = 2/3, ab = 4/3, ac = 1, bc = 2/3
         // total = 5/3 + 4/3 + 2/3 + 2(4/3 + 1 + 2/3) = 11/3 + 6 = 29/3; trace = 11/3
         // alpha = 1.5 (1 - 11/29) = 1.5 · 18/29 = 27/29
-        let d = DMatrix::from_row_slice(4, 3, &[1.0, 2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 4.0, 3.0, 4.0, 4.0, 4.0]);
-        let items = ItemMatrix::new(d, &["a", "b", "c"], LikertScale::new(1.0, 5.0).unwrap()).unwrap();
+        let d = DMatrix::from_row_slice(
+            4,
+            3,
+            &[1.0, 2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 4.0, 3.0, 4.0, 4.0, 4.0],
+        );
+        let items =
+            ItemMatrix::new(d, &["a", "b", "c"], LikertScale::new(1.0, 5.0).unwrap()).unwrap();
         let r = Reliability::new().fit(&items).unwrap();
         assert_relative_eq!(r.alpha, 27.0 / 29.0, epsilon = 1e-12);
         // alpha if a deleted: cov(b,c) block: trace 2, total 2 + 4/3 = 10/3 -> 2 (1 - 0.6) = 0.8
         assert_relative_eq!(r.items[0].alpha_if_deleted.unwrap(), 0.8, epsilon = 1e-12);
         // corrected r for a: cov(a, b+c) = 4/3 + 1 = 7/3; var(b+c) = 10/3
         // r = (7/3) / sqrt(5/3 · 10/3) = 7 / sqrt(50)
-        assert_relative_eq!(r.items[0].corrected_item_total_r.unwrap(), 7.0 / 50f64.sqrt(), epsilon = 1e-12);
+        assert_relative_eq!(
+            r.items[0].corrected_item_total_r.unwrap(),
+            7.0 / 50f64.sqrt(),
+            epsilon = 1e-12
+        );
         assert_eq!(r.rows_used, 4);
         assert!(r.alpha_ci.0 < r.alpha && r.alpha < r.alpha_ci.1);
     }

@@ -104,7 +104,11 @@ impl LikertScale {
         if min < max {
             Ok(LikertScale { min, max, integer })
         } else {
-            Err(Error::option("max", max, format!("greater than min = {min}")))
+            Err(Error::option(
+                "max",
+                max,
+                format!("greater than min = {min}"),
+            ))
         }
     }
 
@@ -215,10 +219,7 @@ mod tests {
             "Likert item `PERQ1` at respondent 17 must be an integer in 1..=10, got 2.5"
         );
         let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(
-            serde_json::from_str::<LikertScale>(&json).unwrap(),
-            s
-        );
+        assert_eq!(serde_json::from_str::<LikertScale>(&json).unwrap(), s);
         assert!(
             serde_json::from_str::<LikertScale>(r#"{"min":5,"max":1,"integer":true}"#).is_err()
         );
