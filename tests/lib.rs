@@ -11,5 +11,6 @@
 mod common;
 
 mod regression;
+mod satisfaction;
 mod strategy;
 mod survey;
