@@ -21,3 +21,6 @@ mod strategy;
 mod value;
 mod weights;
 mod survival;
+mod satisfaction;
+mod strategy;
+mod survey;
