@@ -10,5 +10,6 @@
 
 mod common;
 
+mod pls;
 mod regression;
 mod strategy;
