@@ -108,11 +108,14 @@ fn check_smartpls(scheme: InnerScheme, key: &str) {
         }
     }
     // R² derived by an independent numpy implementation (matches SmartPLS to 1e-8).
-    for (c, v) in r["r_squared_derived_own_implementation"].as_object().unwrap() {
+    for (c, v) in r["r_squared_derived_own_implementation"]
+        .as_object()
+        .unwrap()
+    {
         let r2 = fit.r_squared(c).unwrap().unwrap();
         worst = worst.max((r2 - v.as_f64().unwrap()).abs());
     }
-    assert!(worst < 1e-6, "{key}: worst abs difference {worst:e}");
+    assert!(worst < 1e-7, "{key}: worst abs difference {worst:e}");
 }
 
 #[test]
@@ -189,7 +192,11 @@ fn mobi_csi_indices_models_md() {
     ] {
         let idx = fit.index(c, 1.0, 10.0).unwrap();
         assert!((idx.index - v).abs() <= 0.005, "{c}: {}", idx.index);
-        assert_relative_eq!(idx.rescaled_weights.iter().sum::<f64>(), 1.0, epsilon = 1e-12);
+        assert_relative_eq!(
+            idx.rescaled_weights.iter().sum::<f64>(),
+            1.0,
+            epsilon = 1e-12
+        );
     }
     // The refdata file carries the same indices unrounded and the rescaled weights.
     let r = reference();
@@ -259,7 +266,10 @@ fn quality_criteria_follow_their_formulas() {
         .iter()
         .find(|e| e.construct == "Satisfaction")
         .unwrap();
-    assert_eq!(eq.predecessors, ["Image", "Expectation", "Quality", "Value"]);
+    assert_eq!(
+        eq.predecessors,
+        ["Image", "Expectation", "Quality", "Value"]
+    );
     assert_eq!(eq.ols.df_residual(), 245);
     let gof = fit.gof().unwrap();
     assert!(gof > 0.0 && gof < 1.0);
@@ -305,12 +315,21 @@ fn ipma_on_mobi_loyalty() {
     let x = DMatrix::from_fn(s.nrows(), 4, |r, c| {
         s[(r, fit.construct_index(pred[c]).unwrap())]
     });
-    let y = s.column(fit.construct_index("Satisfaction").unwrap()).into_owned();
+    let y = s
+        .column(fit.construct_index("Satisfaction").unwrap())
+        .into_owned();
     let ols = crm_analytics::regression::Ols::new().fit(&x, &y).unwrap();
-    assert_relative_eq!(ols.coefficients()[4], map.rows[3].importance, epsilon = 1e-9);
+    assert_relative_eq!(
+        ols.coefficients()[4],
+        map.rows[3].importance,
+        epsilon = 1e-9
+    );
     assert!(map.to_string().contains("crosshairs"));
     let e = fit.ipma("Image", 1.0, 10.0).unwrap_err();
-    assert!(e.to_string().contains("no construct has a directed path"), "{e}");
+    assert!(
+        e.to_string().contains("no construct has a directed path"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -362,7 +381,10 @@ fn bootstrap_errors() {
     let fit = fit(InnerScheme::Path, Scaling::Standardized);
     let e = Bootstrap::new().resamples(1).run(&fit).unwrap_err();
     assert_eq!(e.to_string(), "option `resamples` must be >= 2, got 1");
-    let e = Bootstrap::new().confidence_level(1.0).run(&fit).unwrap_err();
+    let e = Bootstrap::new()
+        .confidence_level(1.0)
+        .run(&fit)
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "option `confidence_level` must be in (0, 1), got 1"
@@ -396,7 +418,11 @@ fn missing_data_policies() {
     assert_eq!(mr.values_replaced(), 2);
     // Mean replacement leaves the item mean unchanged (hand check on IMAG1).
     let (_, orig) = mobi();
-    let observed: f64 = (0..250).filter(|&r| r != 3).map(|r| orig[(r, 0)]).sum::<f64>() / 249.0;
+    let observed: f64 = (0..250)
+        .filter(|&r| r != 3)
+        .map(|r| orig[(r, 0)])
+        .sum::<f64>()
+        / 249.0;
     assert_relative_eq!(mr.item_means()[0], observed, epsilon = 1e-12);
     // Infinity is never a missing value.
     x[(5, 5)] = f64::INFINITY;
@@ -411,7 +437,10 @@ fn missing_data_policies() {
 fn non_convergence_is_typed_and_keeps_the_estimate() {
     let (names, x) = mobi();
     let model = ecsi_model();
-    let fit = Pls::new().max_iterations(2).fit(&model, &x, &names).unwrap();
+    let fit = Pls::new()
+        .max_iterations(2)
+        .fit(&model, &x, &names)
+        .unwrap();
     assert!(!fit.convergence().converged());
     assert_eq!(fit.convergence().iterations, 2);
     assert!(fit.convergence().last_change > fit.convergence().tolerance);
@@ -438,13 +467,18 @@ fn input_errors_name_the_problem() {
         e.to_string(),
         "dimension mismatch in column names (must equal columns of `data`): expected 24, found 23"
     );
-    let bad = ecsi_model().reflective("Extra", &["NOPE"]).path("Extra", "Loyalty");
+    let bad = ecsi_model()
+        .reflective("Extra", &["NOPE"])
+        .path("Extra", "Loyalty");
     let e = Pls::new().fit(&bad, &x, &names).unwrap_err();
     assert_eq!(
         e.to_string(),
         "unknown item (not among the data's columns) `NOPE`"
     );
-    let e = Pls::new().tolerance(0.0).fit(&model, &x, &names).unwrap_err();
+    let e = Pls::new()
+        .tolerance(0.0)
+        .fit(&model, &x, &names)
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "option `tolerance` must be finite and > 0, got 0"
@@ -474,7 +508,9 @@ fn mode_b_block_estimates_regression_weights() {
     let model = PlsModel::new()
         .block(
             "Quality",
-            &["PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7"],
+            &[
+                "PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7",
+            ],
             Mode::B,
         )
         .reflective("Satisfaction", &["CUSA1", "CUSA2", "CUSA3"])
@@ -484,7 +520,10 @@ fn mode_b_block_estimates_regression_weights() {
     let q = fit.construct_index("Quality").unwrap();
     let sat = fit.construct_index("Satisfaction").unwrap();
     let items = DMatrix::from_fn(250, 7, |r, c| {
-        let col = names.iter().position(|n| *n == format!("PERQ{}", c + 1)).unwrap();
+        let col = names
+            .iter()
+            .position(|n| *n == format!("PERQ{}", c + 1))
+            .unwrap();
         x[(r, col)]
     });
     let ols = crm_analytics::regression::Ols::new()
@@ -526,7 +565,11 @@ fn invariant_to_item_order_within_blocks() {
     let a = Pls::new().fit(&ecsi_model(), &x, &names).unwrap();
     let b = Pls::new().fit(&permuted_model(true), &x, &names).unwrap();
     for item in a.items() {
-        assert_relative_eq!(a.weight(item).unwrap(), b.weight(item).unwrap(), epsilon = 1e-10);
+        assert_relative_eq!(
+            a.weight(item).unwrap(),
+            b.weight(item).unwrap(),
+            epsilon = 1e-10
+        );
     }
     assert_relative_eq!(a.direct_effects(), b.direct_effects(), epsilon = 1e-10);
 }
@@ -576,7 +619,10 @@ proptest! {
 }
 
 /// Small arbitrary specs on arbitrary data (NaN and infinities included): Ok or typed Err.
-fn arbitrary_case() -> impl Strategy<Value = (usize, Vec<(usize, usize)>, Vec<usize>, Vec<f64>, usize)> {
+/// (constructs, paths, owner of each of 6 items, cells row-major, missing policy).
+type Case = (usize, Vec<(usize, usize)>, Vec<usize>, Vec<f64>, usize);
+
+fn arbitrary_case() -> impl Strategy<Value = Case> {
     (
         1usize..6,
         proptest::collection::vec((0usize..5, 0usize..5), 0..8),

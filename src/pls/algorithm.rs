@@ -85,7 +85,12 @@ pub(crate) fn prepare<S: AsRef<str>>(
     let mut replaced = 0;
     if missing == MissingPolicy::MeanReplacement {
         for j in 0..raw.ncols() {
-            let observed: Vec<f64> = raw.column(j).iter().copied().filter(|v| !v.is_nan()).collect();
+            let observed: Vec<f64> = raw
+                .column(j)
+                .iter()
+                .copied()
+                .filter(|v| !v.is_nan())
+                .collect();
             if observed.is_empty() && raw.nrows() > 0 {
                 return Err(Error::input(
                     "PLS data",
@@ -225,7 +230,11 @@ fn normalise_block(spec: &Spec, s: &DMatrix<f64>, w: &mut DVector<f64>, j: usize
 }
 
 /// Solve the small symmetric positive definite system `a x = b` by Cholesky.
-fn spd_solve(a: DMatrix<f64>, b: &DVector<f64>, what: impl FnOnce() -> String) -> Result<DVector<f64>> {
+fn spd_solve(
+    a: DMatrix<f64>,
+    b: &DVector<f64>,
+    what: impl FnOnce() -> String,
+) -> Result<DVector<f64>> {
     match a.cholesky() {
         Some(ch) => Ok(ch.solve(b)),
         None => Err(Error::Singular {
@@ -277,15 +286,17 @@ fn inner_weights(spec: &Spec, c: &DMatrix<f64>, scheme: InnerScheme) -> Result<D
 }
 
 /// Standardised regression coefficients of construct `j` on `pred` from correlations.
-pub(crate) fn regress(spec: &Spec, c: &DMatrix<f64>, pred: &[usize], j: usize) -> Result<DVector<f64>> {
+pub(crate) fn regress(
+    spec: &Spec,
+    c: &DMatrix<f64>,
+    pred: &[usize],
+    j: usize,
+) -> Result<DVector<f64>> {
     let m = pred.len();
     let a = DMatrix::from_fn(m, m, |r, q| c[(pred[r], pred[q])]);
     let b = DVector::from_fn(m, |r, _| c[(pred[r], j)]);
     spd_solve(a, &b, || {
-        format!(
-            "regression of `{}` on its predecessors",
-            spec.constructs[j]
-        )
+        format!("regression of `{}` on its predecessors", spec.constructs[j])
     })
 }
 
@@ -294,12 +305,12 @@ pub(crate) fn iterate(spec: &Spec, s: &DMatrix<f64>, opts: &Pls) -> Result<Outer
     let (p, k) = (spec.p(), spec.k());
     // Cholesky factors of mode B blocks, once.
     let mut chol = vec![None; k];
-    for j in 0..k {
+    for (j, slot) in chol.iter_mut().enumerate() {
         if spec.modes[j] == Mode::B {
             let b = spec.block(j);
             let sbb = s.view((b.start, b.start), (b.len(), b.len())).into_owned();
             match sbb.cholesky() {
-                Some(ch) => chol[j] = Some(ch),
+                Some(ch) => *slot = Some(ch),
                 None => {
                     return Err(Error::Singular {
                         what: format!("mode B block of construct `{}`", spec.constructs[j]),
@@ -414,4 +425,86 @@ pub(crate) fn total_effects(b: &DMatrix<f64>) -> DMatrix<f64> {
 /// Item loadings on their own construct, `cor(x_a, Y_j)` for `a` in block `j`.
 pub(crate) fn own_loadings(spec: &Spec, s: &DMatrix<f64>, sw: &DMatrix<f64>) -> DVector<f64> {
     DVector::from_fn(spec.p(), |a, _| sw[(a, spec.owner(a))] / s[(a, a)].sqrt())
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+    use crate::pls::PlsModel;
+
+    #[test]
+    fn total_effects_of_a_chain_by_hand() {
+        // A -> B (0.5), B -> C (0.4), A -> C (0.2): total A -> C = 0.2 + 0.5·0.4 = 0.4.
+        let mut b = DMatrix::zeros(3, 3);
+        b[(0, 1)] = 0.5;
+        b[(1, 2)] = 0.4;
+        b[(0, 2)] = 0.2;
+        let t = total_effects(&b);
+        assert!((t[(0, 2)] - 0.4).abs() < 1e-15);
+        assert_eq!(t[(0, 1)], 0.5);
+        assert_eq!(t[(1, 2)], 0.4);
+        assert_eq!(t[(2, 0)], 0.0);
+    }
+
+    #[test]
+    fn single_item_blocks_reduce_to_correlations() {
+        // Two single-item constructs: weights are 1 (unit-variance items) and the path is
+        // the correlation r. With S = [[1, r], [r, 1]] and r = 0.6, every scheme gives
+        // w = (1, 1), path 0.6, loadings 1.
+        let model = PlsModel::new()
+            .reflective("A", &["a"])
+            .reflective("B", &["b"])
+            .path("A", "B");
+        let spec = Spec::new(&model).unwrap();
+        let s = DMatrix::from_row_slice(2, 2, &[1.0, 0.6, 0.6, 1.0]);
+        for scheme in [
+            InnerScheme::Centroid,
+            InnerScheme::Factorial,
+            InnerScheme::Path,
+        ] {
+            let out = iterate(&spec, &s, &Pls::new().scheme(scheme)).unwrap();
+            assert!(out.converged);
+            assert!((out.w[0] - 1.0).abs() < 1e-15 && (out.w[1] - 1.0).abs() < 1e-15);
+            let b = direct_effects(&spec, &out.c).unwrap();
+            assert!((b[(0, 1)] - 0.6).abs() < 1e-15);
+            let l = own_loadings(&spec, &s, &out.sw);
+            assert!((l[0] - 1.0).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn mode_a_two_items_by_hand() {
+        // Block A = {a1, a2} with cor(a1, a2) = 0.5; B = {b} with cor(a1, b) = 0.6,
+        // cor(a2, b) = 0.2. Centroid, r_AB > 0: Z_A = Y_B = b, so w_A ∝ S_{A,b} = (0.6, 0.2);
+        // var = 0.36 + 0.04 + 2·0.5·0.12 = 0.52, so w_A = (0.6, 0.2)/√0.52.
+        let model = PlsModel::new()
+            .reflective("A", &["a1", "a2"])
+            .reflective("B", &["b"])
+            .path("A", "B");
+        let spec = Spec::new(&model).unwrap();
+        let s = DMatrix::from_row_slice(3, 3, &[1.0, 0.5, 0.6, 0.5, 1.0, 0.2, 0.6, 0.2, 1.0]);
+        let out = iterate(&spec, &s, &Pls::new().scheme(InnerScheme::Centroid)).unwrap();
+        let d = 0.52f64.sqrt();
+        assert!((out.w[0] - 0.6 / d).abs() < 1e-14);
+        assert!((out.w[1] - 0.2 / d).abs() < 1e-14);
+        // Path = cor(Y_A, b) = (0.6·0.6 + 0.2·0.2)/√0.52 = 0.4/√0.52.
+        let b = direct_effects(&spec, &out.c).unwrap();
+        assert!((b[(0, 1)] - 0.4 / d).abs() < 1e-14);
+    }
+
+    #[test]
+    fn mode_b_collinear_block_is_singular() {
+        let model = PlsModel::new()
+            .formative("A", &["a1", "a2"])
+            .reflective("B", &["b"])
+            .path("A", "B");
+        let spec = Spec::new(&model).unwrap();
+        let s = DMatrix::from_row_slice(3, 3, &[1.0, 1.0, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 1.0]);
+        let e = iterate(&spec, &s, &Pls::new()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mode B block of construct `A` is singular: its items are collinear, so regression weights do not exist"
+        );
+    }
 }

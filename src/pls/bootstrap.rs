@@ -332,10 +332,9 @@ impl Layout {
         for &j in spec.topo.iter().rev() {
             for &s in &spec.succ[j] {
                 reach[j][s] = true;
-                for t in 0..k {
-                    if reach[s][t] {
-                        reach[j][t] = true;
-                    }
+                let below = reach[s].clone();
+                for (r, b) in reach[j].iter_mut().zip(below) {
+                    *r |= b;
                 }
             }
         }
@@ -373,7 +372,11 @@ impl Layout {
             .collect();
         v.extend(fit.loadings().iter());
         v.extend(fit.weights().iter());
-        v.extend(self.totals.iter().map(|&(i, j)| fit.total_effects()[(i, j)]));
+        v.extend(
+            self.totals
+                .iter()
+                .map(|&(i, j)| fit.total_effects()[(i, j)]),
+        );
         v
     }
 }
@@ -546,5 +549,32 @@ impl fmt::Display for BootstrapFit {
         table(f, "Total effects", &self.total_effects)?;
         table(f, "Outer weights", &self.weights)?;
         table(f, "Loadings", &self.loadings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_quantile_by_hand() {
+        // v = 1..=5: h = 4·0.25 = 1 -> 2; h = 4·0.1 = 0.4 -> 1 + 0.4·(2 - 1) = 1.4.
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert!((quantile(&v, 0.25) - 2.0).abs() < 1e-15);
+        assert!((quantile(&v, 0.1) - 1.4).abs() < 1e-15);
+        assert!((quantile(&v, 1.0) - 5.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn summary_by_hand() {
+        // Draws 1, 2, 3, 4: mean 2.5, sd (n-1) = √(5/3); original 2 -> t = 2/√(5/3).
+        let mut v = vec![4.0, 1.0, 3.0, 2.0];
+        let e = summarise("x".into(), 2.0, &mut v, 0.5);
+        assert!((e.mean - 2.5).abs() < 1e-15);
+        let se = (5.0f64 / 3.0).sqrt();
+        assert!((e.std_error.unwrap_or(0.0) - se).abs() < 1e-15);
+        assert!((e.t_value.unwrap_or(0.0) - 2.0 / se).abs() < 1e-14);
+        // 25% and 75% type-7 quantiles of 1..4: 1.75 and 3.25.
+        assert!((e.ci_lower - 1.75).abs() < 1e-15 && (e.ci_upper - 3.25).abs() < 1e-15);
     }
 }

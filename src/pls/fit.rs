@@ -173,8 +173,7 @@ impl PlsFit {
             let wb = outer.w.rows(b.start, b.len());
             scores.set_column(j, &(xb * wb));
         }
-        let cross_loadings =
-            DMatrix::from_fn(p, k, |a, j| outer.sw[(a, j)] / m.s[(a, a)].sqrt());
+        let cross_loadings = DMatrix::from_fn(p, k, |a, j| outer.sw[(a, j)] / m.s[(a, a)].sqrt());
         let loadings = algorithm::own_loadings(&spec, &m.s, &outer.sw);
 
         // Structural equations by OLS on the scores.

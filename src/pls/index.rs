@@ -59,7 +59,11 @@ impl fmt::Display for ConstructIndex {
 
 fn check_scale(min: f64, max: f64) -> Result<()> {
     if !(min.is_finite() && max.is_finite()) {
-        return Err(Error::option("scale_min/scale_max", format!("{min}..{max}"), "finite"));
+        return Err(Error::option(
+            "scale_min/scale_max",
+            format!("{min}..{max}"),
+            "finite",
+        ));
     }
     if max <= min {
         return Err(Error::option(
@@ -127,7 +131,11 @@ impl PlsFit {
         let sum = self.weight_sum(j)?;
         let b = self.block(j);
         let u: Vec<f64> = b.clone().map(|a| raw[a] / sum).collect();
-        let mean_score: f64 = b.clone().zip(&u).map(|(a, ua)| ua * self.item_means()[a]).sum();
+        let mean_score: f64 = b
+            .clone()
+            .zip(&u)
+            .map(|(a, ua)| ua * self.item_means()[a])
+            .sum();
         Ok(ConstructIndex {
             construct: self.constructs()[j].clone(),
             items: self.items()[b].to_vec(),
@@ -157,13 +165,12 @@ impl PlsFit {
     /// As [`PlsFit::construct_indices`].
     pub fn rescaled_scores(&self, scale_min: f64, scale_max: f64) -> Result<DMatrix<f64>> {
         let indices = self.construct_indices(scale_min, scale_max)?;
-        let k = self.constructs().len();
         let range = scale_max - scale_min;
         // Σ_a u_a x_ra = Σ_a u_a x̄_a + Y_r / Σ_b w̃_b, because Y = Σ_a w̃_a (x_a - x̄_a).
         let mut out = self.scores().clone();
-        for j in 0..k {
+        for (j, ci) in indices.iter().enumerate() {
             let sum = self.weight_sum(j)?;
-            let base = indices[j].mean_score;
+            let base = ci.mean_score;
             for v in out.column_mut(j).iter_mut() {
                 *v = 100.0 * (base + *v / sum - scale_min) / range;
             }

@@ -234,10 +234,13 @@ impl Spec {
         let mut paths = Vec::with_capacity(model.paths.len());
         for (from, to) in &model.paths {
             let lookup = |name: &String| {
-                index.get(name.as_str()).copied().ok_or_else(|| Error::UnknownName {
-                    what: "construct in structural path".into(),
-                    name: name.clone(),
-                })
+                index
+                    .get(name.as_str())
+                    .copied()
+                    .ok_or_else(|| Error::UnknownName {
+                        what: "construct in structural path".into(),
+                        name: name.clone(),
+                    })
             };
             let (f, t) = (lookup(from)?, lookup(to)?);
             if f == t {
@@ -315,7 +318,9 @@ impl Spec {
 
     /// Endogenous constructs (with at least one predecessor), in block order.
     pub(crate) fn endogenous(&self) -> Vec<usize> {
-        (0..self.k()).filter(|&j| !self.pred[j].is_empty()).collect()
+        (0..self.k())
+            .filter(|&j| !self.pred[j].is_empty())
+            .collect()
     }
 }
 
@@ -398,7 +403,8 @@ mod tests {
     fn errors_name_the_problem() {
         let e = two().path("A", "B").path("B", "A").validate().unwrap_err();
         assert!(
-            e.to_string().contains("cycle: A -> B -> A") || e.to_string().contains("cycle: B -> A -> B"),
+            e.to_string().contains("cycle: A -> B -> A")
+                || e.to_string().contains("cycle: B -> A -> B"),
             "{e}"
         );
         let e = two().path("A", "Z").validate().unwrap_err();
