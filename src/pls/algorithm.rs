@@ -165,8 +165,17 @@ pub(crate) fn moments(raw: &DMatrix<f64>, scaling: Scaling, names: &[String]) ->
         means.push(mean);
         sds.push(sd);
     }
-    let mut s = x.tr_mul(&x);
-    s /= (n - 1) as f64;
+    // Symmetric cross-products by contiguous column dots (half of xᵀx; about twice as fast
+    // as nalgebra's generic `tr_mul` on tall matrices).
+    let mut s = DMatrix::zeros(p, p);
+    let df = (n - 1) as f64;
+    for i in 0..p {
+        for j in 0..=i {
+            let d = x.column(i).dot(&x.column(j)) / df;
+            s[(i, j)] = d;
+            s[(j, i)] = d;
+        }
+    }
     Ok(Moments { means, sds, x, s })
 }
 

@@ -39,6 +39,16 @@ pub enum SignChange {
     ConstructLevel,
 }
 
+impl fmt::Display for SignChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SignChange::None => "no",
+            SignChange::Individual => "individual",
+            SignChange::ConstructLevel => "construct-level",
+        })
+    }
+}
+
 /// Options of a bootstrap of a [`PlsFit`]. Data enter at [`Bootstrap::run`].
 ///
 /// | Name | Default | Meaning | Valid range |
@@ -538,7 +548,7 @@ impl fmt::Display for BootstrapFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Bootstrap: {} of {} resamples used (seed {}, {:?} sign change), {}% percentile intervals",
+            "Bootstrap: {} of {} resamples used (seed {}, {} sign change), {}% percentile intervals",
             self.successful,
             self.requested,
             self.options.seed,
