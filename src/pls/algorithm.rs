@@ -138,13 +138,19 @@ pub(crate) fn moments(raw: &DMatrix<f64>, scaling: Scaling, names: &[String]) ->
     let mut x = raw.clone();
     let mut means = Vec::with_capacity(p);
     let mut sds = Vec::with_capacity(p);
-    for j in 0..p {
-        let mut col = x.column_mut(j);
-        let mean = col.iter().sum::<f64>() / n as f64;
+    let ones = vec![1.0; n];
+    for (j, col) in x.as_mut_slice().chunks_exact_mut(n).enumerate() {
         // Two-pass mean for accuracy on data with leading constant digits.
-        let mean = mean + col.iter().map(|v| v - mean).sum::<f64>() / n as f64;
-        let ss: f64 = col.iter().map(|v| (v - mean) * (v - mean)).sum();
-        let sd = (ss / (n - 1) as f64).sqrt();
+        let mean = dot(col, &ones) / n as f64;
+        for v in col.iter_mut() {
+            *v -= mean;
+        }
+        let shift = dot(col, &ones) / n as f64;
+        for v in col.iter_mut() {
+            *v -= shift;
+        }
+        let mean = mean + shift;
+        let sd = (dot(col, col) / (n - 1) as f64).sqrt();
         let scale = mean.abs().max(f64::MIN_POSITIVE);
         if !(sd.is_finite() && sd > 1e-12 * scale) {
             return Err(Error::input(
@@ -155,12 +161,11 @@ pub(crate) fn moments(raw: &DMatrix<f64>, scaling: Scaling, names: &[String]) ->
                 ),
             ));
         }
-        let div = match scaling {
-            Scaling::Standardized => sd,
-            Scaling::Centered => 1.0,
-        };
-        for v in col.iter_mut() {
-            *v = (*v - mean) / div;
+        if scaling == Scaling::Standardized {
+            let inv = sd.recip();
+            for v in col.iter_mut() {
+                *v *= inv;
+            }
         }
         means.push(mean);
         sds.push(sd);
@@ -169,14 +174,30 @@ pub(crate) fn moments(raw: &DMatrix<f64>, scaling: Scaling, names: &[String]) ->
     // as nalgebra's generic `tr_mul` on tall matrices).
     let mut s = DMatrix::zeros(p, p);
     let df = (n - 1) as f64;
+    let data = x.as_slice(); // column-major: column i is data[i*n..(i+1)*n]
     for i in 0..p {
         for j in 0..=i {
-            let d = x.column(i).dot(&x.column(j)) / df;
+            let d = dot(&data[i * n..(i + 1) * n], &data[j * n..(j + 1) * n]) / df;
             s[(i, j)] = d;
             s[(j, i)] = d;
         }
     }
     Ok(Moments { means, sds, x, s })
+}
+
+/// Dot product with four independent accumulators (vectorises; equal-length slices).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        acc[0] += x[0] * y[0];
+        acc[1] += x[1] * y[1];
+        acc[2] += x[2] * y[2];
+        acc[3] += x[3] * y[3];
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// How the iteration ended.
