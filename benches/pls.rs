@@ -20,7 +20,9 @@ const BLOCKS: [(&str, &[&str]); 7] = [
     ("Expectation", &["CUEX1", "CUEX2", "CUEX3"]),
     (
         "Quality",
-        &["PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7"],
+        &[
+            "PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7",
+        ],
     ),
     ("Value", &["PERV1", "PERV2"]),
     ("Satisfaction", &["CUSA1", "CUSA2", "CUSA3"]),
@@ -69,7 +71,10 @@ fn mobi() -> (Vec<String>, DMatrix<f64>) {
         .flat_map(|l| l.split(',').map(|v| v.parse::<f64>().unwrap()))
         .collect();
     let n = cells.len() / names.len();
-    (names.clone(), DMatrix::from_row_slice(n, names.len(), &cells))
+    (
+        names.clone(),
+        DMatrix::from_row_slice(n, names.len(), &cells),
+    )
 }
 
 /// Synthetic survey: standardised latent scores following the ECSI paths (exogenous Image

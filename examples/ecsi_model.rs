@@ -30,7 +30,10 @@ fn read_csv(path: &str) -> Result<(Vec<String>, DMatrix<f64>), Box<dyn Error>> {
         }
         n += 1;
     }
-    Ok((header.clone(), DMatrix::from_row_slice(n, header.len(), &cells)))
+    Ok((
+        header.clone(),
+        DMatrix::from_row_slice(n, header.len(), &cells),
+    ))
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -46,14 +49,19 @@ fn main() -> Result<(), Box<dyn Error>> {
         .reflective("Expectation", &["CUEX1", "CUEX2", "CUEX3"])
         .reflective(
             "Quality",
-            &["PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7"],
+            &[
+                "PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7",
+            ],
         )
         .reflective("Value", &["PERV1", "PERV2"])
         .reflective("Satisfaction", &["CUSA1", "CUSA2", "CUSA3"])
         .reflective("Complaints", &["CUSCO"])
         .reflective("Loyalty", &["CUSL1", "CUSL2", "CUSL3"])
         .path("Image", "Expectation")
-        .paths(&["Image", "Expectation", "Quality", "Value"], "Satisfaction")
+        .paths(
+            &["Image", "Expectation", "Quality", "Value"],
+            "Satisfaction",
+        )
         .path("Expectation", "Quality")
         .paths(&["Expectation", "Quality"], "Value")
         .path("Satisfaction", "Complaints")
@@ -96,12 +104,7 @@ fn plot_ipma(map: &crm_analytics::pls::Ipma, path: &str) -> Result<(), Box<dyn E
     }
     let root = SVGBackend::new(path, (720, 540)).into_drawing_area();
     root.fill(&WHITE)?;
-    let imax = map
-        .rows
-        .iter()
-        .map(|r| r.importance)
-        .fold(0.0f64, f64::max)
-        * 1.2;
+    let imax = map.rows.iter().map(|r| r.importance).fold(0.0f64, f64::max) * 1.2;
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!("Importance-performance map: {}", map.target),

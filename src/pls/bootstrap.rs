@@ -27,6 +27,15 @@ use crate::{Error, Result};
 ///
 /// Whatever the option, every resample estimate starts from unit weights and is oriented by
 /// the same rule as the original fit (most items correlating positively).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pls::{Bootstrap, SignChange};
+/// let b = Bootstrap::new().sign_change(SignChange::Individual);
+/// assert_eq!(b.get_sign_change().to_string(), "individual");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum SignChange {
@@ -109,6 +118,14 @@ impl Default for Bootstrap {
 
 impl Bootstrap {
     /// Default options: 1000 resamples, seed 0, 95% intervals, no sign change, one thread.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new(), Bootstrap::default());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn new() -> Bootstrap {
         Bootstrap::default()
@@ -118,6 +135,14 @@ impl Bootstrap {
     ///
     /// # Errors
     /// [`Bootstrap::run`] rejects fewer than 2.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().resamples(500).get_resamples(), 500);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn resamples(mut self, resamples: usize) -> Bootstrap {
         self.resamples = resamples;
@@ -125,6 +150,14 @@ impl Bootstrap {
     }
 
     /// Seed of the resampling generator.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().seed(42).get_seed(), 42);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Bootstrap {
         self.seed = seed;
@@ -135,6 +168,14 @@ impl Bootstrap {
     ///
     /// # Errors
     /// [`Bootstrap::run`] rejects a level outside (0, 1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().confidence_level(0.9).get_confidence_level(), 0.9);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn confidence_level(mut self, level: f64) -> Bootstrap {
         self.confidence_level = level;
@@ -142,6 +183,15 @@ impl Bootstrap {
     }
 
     /// Sign-change handling.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// let b = Bootstrap::new().sign_change(SignChange::ConstructLevel);
+    /// assert_eq!(b.get_sign_change(), SignChange::ConstructLevel);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn sign_change(mut self, sign_change: SignChange) -> Bootstrap {
         self.sign_change = sign_change;
@@ -149,6 +199,14 @@ impl Bootstrap {
     }
 
     /// Worker threads (`0` = `std::thread::available_parallelism`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().threads(4).get_threads(), 4);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn threads(mut self, threads: usize) -> Bootstrap {
         self.threads = threads;
@@ -156,30 +214,70 @@ impl Bootstrap {
     }
 
     /// Number of resamples.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().get_resamples(), 1000);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_resamples(&self) -> usize {
         self.resamples
     }
 
     /// Seed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().get_seed(), 0);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_seed(&self) -> u64 {
         self.seed
     }
 
     /// Interval level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().get_confidence_level(), 0.95);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_confidence_level(&self) -> f64 {
         self.confidence_level
     }
 
     /// Sign-change handling.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().get_sign_change(), SignChange::None);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_sign_change(&self) -> SignChange {
         self.sign_change
     }
 
     /// Worker threads.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Bootstrap, SignChange};
+    /// assert_eq!(Bootstrap::new().get_threads(), 1);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_threads(&self) -> usize {
         self.threads
@@ -428,6 +526,26 @@ fn summarise(label: String, original: f64, v: &mut [f64], alpha: f64) -> Estimat
 /// ```
 ///
 /// Q is the type-7 quantile (linear interpolation between order statistics, R's default).
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+/// let e = boot.path("Quality", "Satisfaction").expect("the model has this path");
+/// assert!(e.ci_lower <= e.ci_upper && e.std_error.is_some());
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Estimate {
@@ -449,6 +567,26 @@ pub struct Estimate {
 }
 
 /// Bootstrap results of a PLS fit. Made by [`Bootstrap::run`].
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+/// assert_eq!(boot.paths().len(), 1);
+/// println!("{boot}");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct BootstrapFit {
@@ -464,53 +602,225 @@ pub struct BootstrapFit {
 
 impl BootstrapFit {
     /// The options used.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.options().get_resamples(), 50);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn options(&self) -> &Bootstrap {
         &self.options
     }
 
     /// Resamples requested.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.requested(), 50);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn requested(&self) -> usize {
         self.requested
     }
 
     /// Resamples estimated and used.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.successful() + boot.failed(), boot.requested());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn successful(&self) -> usize {
         self.successful
     }
 
     /// Resamples discarded (estimation failed or did not converge).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert!(boot.failed() <= boot.requested());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn failed(&self) -> usize {
         self.failed
     }
 
     /// Path coefficients, in the model's path order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.paths()[0].label, "Quality -> Satisfaction");
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn paths(&self) -> &[Estimate] {
         &self.paths
     }
 
     /// Loadings, stacked item order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.loadings().len(), 4);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn loadings(&self) -> &[Estimate] {
         &self.loadings
     }
 
     /// Outer weights, stacked item order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.weights()[0].label, "q1");
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn weights(&self) -> &[Estimate] {
         &self.weights
     }
 
     /// Total effects of every pair joined by a directed path.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert_eq!(boot.total_effects().len(), 1);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn total_effects(&self) -> &[Estimate] {
         &self.total_effects
     }
 
     /// The path `from -> to`, if the model has it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// assert!(boot.path("Quality", "Satisfaction").is_some());
+    /// assert!(boot.path("Satisfaction", "Quality").is_none());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn path(&self, from: &str, to: &str) -> Option<&Estimate> {
         let label = format!("{from} -> {to}");
@@ -518,6 +828,26 @@ impl BootstrapFit {
     }
 
     /// The total effect `from -> to`, if a directed path joins them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
+    /// let t = boot.total_effect("Quality", "Satisfaction").expect("a directed path");
+    /// assert!(t.ci_lower <= t.ci_upper);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn total_effect(&self, from: &str, to: &str) -> Option<&Estimate> {
         let label = format!("{from} -> {to}");

@@ -12,6 +12,27 @@ use crate::regression::{Ols, OlsFit};
 use crate::{Error, Result};
 
 /// Why the PLS iteration stopped.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// use crm_analytics::pls::Termination;
+/// let capped = Pls::new().max_iterations(1).fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// assert_eq!(fit.convergence().termination, Termination::Converged);
+/// assert!(matches!(capped.convergence().termination, Termination::Converged | Termination::MaxIterations));
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
 pub enum Termination {
@@ -22,6 +43,26 @@ pub enum Termination {
 }
 
 /// The convergence record of a PLS fit.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let c = fit.convergence();
+/// assert!(c.converged() && c.last_change < c.tolerance);
+/// println!("{c}");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Convergence {
@@ -37,6 +78,24 @@ pub struct Convergence {
 
 impl Convergence {
     /// Whether the iteration met the tolerance.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.convergence().converged());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn converged(&self) -> bool {
         self.termination == Termination::Converged
@@ -62,6 +121,26 @@ impl fmt::Display for Convergence {
 
 /// The OLS regression of one endogenous construct on its predecessors (the structural
 /// equation), with all regression statistics of [`OlsFit`].
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let eq = &fit.structural_equations()[0];
+/// assert_eq!(eq.predecessors, ["Quality"]);
+/// assert!(eq.ols.p_values()[1] < 0.05);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct StructuralEquation {
@@ -282,28 +361,118 @@ impl PlsFit {
     }
 
     /// The options used.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.options().get_scheme(), crm_analytics::pls::InnerScheme::Path);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn options(&self) -> &Pls {
         &self.options
     }
 
     /// The model estimated.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.model().constructs(), vec!["Quality", "Satisfaction"]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn model(&self) -> &PlsModel {
         &self.model
     }
 
     /// Construct names, block order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.constructs(), ["Quality", "Satisfaction"]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn constructs(&self) -> &[String] {
         &self.constructs
     }
 
     /// Item names, stacked order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.items(), ["q1", "q2", "s1", "s2"]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn items(&self) -> &[String] {
         &self.items
     }
 
     /// Respondents used (after listwise deletion).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.nobs(), 6);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn nobs(&self) -> usize {
         self.nobs
@@ -311,30 +480,122 @@ impl PlsFit {
 
     /// Row indices of the caller's data that were used (all, unless listwise deletion
     /// dropped some).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.rows_used(), [0, 1, 2, 3, 4, 5]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn rows_used(&self) -> &[usize] {
         &self.rows_kept
     }
 
     /// Number of missing cells replaced by item means.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.values_replaced(), 0);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn values_replaced(&self) -> usize {
         self.replaced
     }
 
     /// The convergence record.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.convergence().converged() && fit.convergence().iterations >= 1);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn convergence(&self) -> &Convergence {
         &self.convergence
     }
 
     /// Item means of the raw data (after the missing policy), stacked order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// // q1 = 1..6: mean 3.5.
+    /// assert!((fit.item_means()[0] - 3.5).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn item_means(&self) -> &DVector<f64> {
         &self.item_means
     }
 
     /// Item standard deviations (n - 1) of the raw data, stacked order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// // q1 = 1..6: Σ(x - 3.5)² = 17.5, sd = √(17.5 / 5).
+    /// assert!((fit.item_sds()[0] - 3.5f64.sqrt()).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn item_sds(&self) -> &DVector<f64> {
         &self.item_sds
@@ -342,12 +603,49 @@ impl PlsFit {
 
     /// Outer weights on the preprocessed items, stacked order; each block's score has unit
     /// variance.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.weights().len(), 4);
+    /// assert!(fit.weights().iter().all(|w| *w > 0.0));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn weights(&self) -> &DVector<f64> {
         &self.weights
     }
 
     /// Loadings `cor(x_a, Y_j)` of each item on its own construct, stacked order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.loadings().iter().all(|l| *l > 0.5 && *l <= 1.0));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn loadings(&self) -> &DVector<f64> {
         &self.loadings
@@ -355,30 +653,126 @@ impl PlsFit {
 
     /// Cross-loadings: `cor(item, construct)` for every item (rows, stacked order) and
     /// construct (columns).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.cross_loadings().shape(), (4, 2));
+    /// assert!((fit.cross_loadings()[(0, 0)] - fit.loadings()[0]).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn cross_loadings(&self) -> &DMatrix<f64> {
         &self.cross_loadings
     }
 
     /// Construct scores (n x k), unit variance (n - 1), mean 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let y = fit.scores().column(1);
+    /// assert!(y.mean().abs() < 1e-12);
+    /// assert!((y.variance() * 6.0 / 5.0 - 1.0).abs() < 1e-12); // unit variance with n - 1
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn scores(&self) -> &DMatrix<f64> {
         &self.scores
     }
 
     /// Correlations of the construct scores (k x k).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// // One predecessor: the path coefficient is the correlation.
+    /// let r = fit.construct_correlations()[(0, 1)];
+    /// assert!((r - fit.path_coefficient("Quality", "Satisfaction")?).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn construct_correlations(&self) -> &DMatrix<f64> {
         &self.construct_correlations
     }
 
     /// Direct effects `(from, to)`: the path coefficients, 0 where there is no path.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.direct_effects()[(0, 1)] > 0.0);
+    /// assert!(fit.direct_effects()[(1, 0)].abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn direct_effects(&self) -> &DMatrix<f64> {
         &self.direct
     }
 
     /// Indirect effects `(from, to)` = total - direct.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.indirect_effects()[(0, 1)].abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn indirect_effects(&self) -> &DMatrix<f64> {
         &self.indirect
@@ -386,18 +780,74 @@ impl PlsFit {
 
     /// Total effects `(from, to)`: sums over all directed paths of the products of direct
     /// effects.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!((fit.total_effects()[(0, 1)] - fit.direct_effects()[(0, 1)]).abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn total_effects(&self) -> &DMatrix<f64> {
         &self.total
     }
 
     /// One structural equation per endogenous construct, block order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let eq = &fit.structural_equations()[0];
+    /// assert_eq!(eq.construct, "Satisfaction");
+    /// assert_eq!(eq.ols.df_residual(), 4); // 6 rows - intercept - 1 predictor
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn structural_equations(&self) -> &[StructuralEquation] {
         &self.equations
     }
 
     /// Communalities (loading²), stacked order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!((fit.communalities()[0] - fit.loadings()[0].powi(2)).abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn communalities(&self) -> &DVector<f64> {
         &self.communality
@@ -405,24 +855,96 @@ impl PlsFit {
 
     /// Redundancies (communality × R² of the construct), stacked order; `None` for items
     /// of exogenous constructs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.redundancies()[0].is_none() && fit.redundancies()[2].is_some());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn redundancies(&self) -> &[Option<f64>] {
         &self.redundancy
     }
 
     /// R² per construct (block order); `None` for exogenous constructs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.r_squared_all()[0].is_none() && fit.r_squared_all()[1].is_some());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn r_squared_all(&self) -> &[Option<f64>] {
         &self.r_squared
     }
 
     /// Average variance extracted per construct (block order).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.ave().iter().all(|a| *a > 0.5));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn ave(&self) -> &DVector<f64> {
         &self.ave
     }
 
     /// Composite reliability ρ_C per construct (block order).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.composite_reliability().iter().all(|r| *r > 0.7));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn composite_reliability(&self) -> &DVector<f64> {
         &self.composite_reliability
@@ -430,6 +952,24 @@ impl PlsFit {
 
     /// Goodness of fit (Tenenhaus et al. 2005); `None` if no mode A block has two or more
     /// items.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.gof().is_some_and(|g| g > 0.0 && g < 1.0));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn gof(&self) -> Option<f64> {
         self.gof
@@ -439,6 +979,25 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] if the model has no such construct.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.construct_index("Satisfaction")?, 1);
+    /// assert!(fit.construct_index("Loyalty").is_err());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn construct_index(&self, name: &str) -> Result<usize> {
         self.constructs
             .iter()
@@ -453,6 +1012,24 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] if the model has no such item.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.item_index("s1")?, 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn item_index(&self, name: &str) -> Result<usize> {
         self.items
             .iter()
@@ -468,6 +1045,25 @@ impl PlsFit {
     /// # Errors
     /// [`Error::UnknownName`] for an unknown construct, [`Error::InvalidInput`] if the model
     /// has no such path.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.path_coefficient("Quality", "Satisfaction")? > 0.0);
+    /// assert!(fit.path_coefficient("Satisfaction", "Quality").is_err()); // no such path
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn path_coefficient(&self, from: &str, to: &str) -> Result<f64> {
         let (f, t) = (self.construct_index(from)?, self.construct_index(to)?);
         if !self.spec.pred[t].contains(&f) {
@@ -483,6 +1079,24 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] for an unknown construct.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.total_effect("Satisfaction", "Quality")?.abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn total_effect(&self, from: &str, to: &str) -> Result<f64> {
         let (f, t) = (self.construct_index(from)?, self.construct_index(to)?);
         Ok(self.total[(f, t)])
@@ -492,6 +1106,24 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] for an unknown item.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.weight("q1")? > 0.0);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn weight(&self, item: &str) -> Result<f64> {
         Ok(self.weights[self.item_index(item)?])
     }
@@ -500,6 +1132,24 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] for an unknown item.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert!(fit.loading("s2")? > 0.5);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn loading(&self, item: &str) -> Result<f64> {
         Ok(self.loadings[self.item_index(item)?])
     }
@@ -508,6 +1158,24 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] for an unknown construct.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.r_squared("Quality")?, None); // exogenous
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn r_squared(&self, construct: &str) -> Result<Option<f64>> {
         Ok(self.r_squared[self.construct_index(construct)?])
     }
@@ -516,11 +1184,48 @@ impl PlsFit {
     ///
     /// # Errors
     /// [`Error::UnknownName`] for an unknown construct.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let (r2, adj) = (fit.r_squared("Satisfaction")?, fit.adj_r_squared("Satisfaction")?);
+    /// assert!(adj.unwrap_or(1.0) < r2.unwrap_or(0.0));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn adj_r_squared(&self, construct: &str) -> Result<Option<f64>> {
         Ok(self.adj_r_squared[self.construct_index(construct)?])
     }
 
     /// Adjusted R² per construct (block order); `None` for exogenous constructs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// assert_eq!(fit.adj_r_squared_all().len(), 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn adj_r_squared_all(&self) -> &[Option<f64>] {
         &self.adj_r_squared
@@ -528,6 +1233,25 @@ impl PlsFit {
 
     /// Weights of the raw items that give the construct score up to an affine map:
     /// `w_a / sd_a` when items are standardised, `w_a` when only centred (stacked order).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let u = fit.unstandardized_weights();
+    /// assert!((u[0] - fit.weights()[0] / fit.item_sds()[0]).abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn unstandardized_weights(&self) -> DVector<f64> {
         match self.options.get_scaling() {

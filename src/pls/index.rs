@@ -24,6 +24,26 @@ use crate::{Error, Result};
 /// # References
 /// Fornell, Johnson, Anderson, Cha & Bryant (1996), *The American Customer Satisfaction
 /// Index*, J. Marketing 60(4):7-18; ECSI Technical Committee (1998).
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let csi = fit.index("Quality", 1.0, 7.0)?;
+/// assert_eq!(csi.items, ["q1", "q2"]);
+/// println!("{csi}");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConstructIndex {
@@ -151,6 +171,26 @@ impl PlsFit {
     ///
     /// # Errors
     /// As [`PlsFit::index`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let all = fit.construct_indices(1.0, 7.0)?;
+    /// assert_eq!(all.len(), 2);
+    /// assert_eq!(all[1].construct, "Satisfaction");
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn construct_indices(&self, scale_min: f64, scale_max: f64) -> Result<Vec<ConstructIndex>> {
         check_scale(scale_min, scale_max)?;
         (0..self.constructs().len())
@@ -163,6 +203,26 @@ impl PlsFit {
     ///
     /// # Errors
     /// As [`PlsFit::construct_indices`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let s = fit.rescaled_scores(1.0, 7.0)?;
+    /// let csi = fit.index("Satisfaction", 1.0, 7.0)?;
+    /// assert!((s.column(1).mean() - csi.index).abs() < 1e-9); // the index is their mean
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn rescaled_scores(&self, scale_min: f64, scale_max: f64) -> Result<DMatrix<f64>> {
         let indices = self.construct_indices(scale_min, scale_max)?;
         let range = scale_max - scale_min;

@@ -8,6 +8,25 @@ use super::fit::PlsFit;
 use crate::{Error, Result};
 
 /// One predecessor of the IPMA target.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let row = &fit.ipma("Satisfaction", 1.0, 7.0)?.rows[0];
+/// assert!(row.importance > 0.0 && row.performance > 0.0);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct IpmaRow {
@@ -39,6 +58,26 @@ pub struct IpmaRow {
 /// # References
 /// Ringle & Sarstedt (2016), *Gain more insight from your PLS-SEM results: the
 /// importance-performance map analysis*, Industrial Management & Data Systems 116(9).
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let map = fit.ipma("Satisfaction", 1.0, 7.0)?;
+/// assert_eq!(map.target, "Satisfaction");
+/// println!("{map}");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Ipma {

@@ -19,6 +19,15 @@ use crate::{Error, Result};
 ///
 /// with `Z_j` the inner estimate of construct `j`; in both cases the weights are then
 /// scaled so that the construct score `X_j w_j` has unit variance (n - 1).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pls::{Mode, PlsModel};
+/// let m = PlsModel::new().block("Price", &["p1", "p2"], Mode::B);
+/// assert_eq!(m.blocks()[0].mode.to_string(), "B");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Mode {
     /// Mode A: weights proportional to the covariances of the items with the inner
@@ -40,6 +49,16 @@ impl fmt::Display for Mode {
 }
 
 /// One measurement block: a construct, its items (column names of the data) and its mode.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pls::{Mode, PlsModel};
+/// let m = PlsModel::new().reflective("Image", &["i1", "i2"]);
+/// let block = &m.blocks()[0];
+/// assert_eq!((block.construct.as_str(), block.items.len()), ("Image", 2));
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
     /// Construct name.
@@ -81,6 +100,14 @@ pub struct PlsModel {
 
 impl PlsModel {
     /// An empty model.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// assert!(PlsModel::new().blocks().is_empty());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn new() -> PlsModel {
         PlsModel::default()
@@ -91,6 +118,15 @@ impl PlsModel {
     /// # Errors
     /// None here; [`PlsModel::validate`] rejects an empty block, a duplicate construct and an
     /// item in two blocks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().block("Price", &["p1", "p2"], Mode::B);
+    /// assert_eq!(m.blocks()[0].mode, Mode::B);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn block<S: AsRef<str>>(mut self, construct: &str, items: &[S], mode: Mode) -> PlsModel {
         self.blocks.push(Block {
@@ -102,12 +138,30 @@ impl PlsModel {
     }
 
     /// Add a mode A (reflective) block.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().reflective("Image", &["i1", "i2"]);
+    /// assert_eq!(m.blocks()[0].mode, Mode::A);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn reflective<S: AsRef<str>>(self, construct: &str, items: &[S]) -> PlsModel {
         self.block(construct, items, Mode::A)
     }
 
     /// Add a mode B (formative) block.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().formative("Price", &["p1", "p2"]);
+    /// assert_eq!(m.blocks()[0].items, ["p1", "p2"]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn formative<S: AsRef<str>>(self, construct: &str, items: &[S]) -> PlsModel {
         self.block(construct, items, Mode::B)
@@ -118,6 +172,15 @@ impl PlsModel {
     /// # Errors
     /// None here; [`PlsModel::validate`] rejects unknown constructs, self-loops, duplicate
     /// paths and cycles.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().path("Quality", "Satisfaction");
+    /// assert_eq!(m.structural_paths()[0], ("Quality".to_string(), "Satisfaction".to_string()));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn path(mut self, from: &str, to: &str) -> PlsModel {
         self.paths.push((from.to_string(), to.to_string()));
@@ -125,6 +188,15 @@ impl PlsModel {
     }
 
     /// Add a path from each of `from` to `to`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().paths(&["Quality", "Value"], "Satisfaction");
+    /// assert_eq!(m.structural_paths().len(), 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn paths<S: AsRef<str>>(mut self, from: &[S], to: &str) -> PlsModel {
         for f in from {
@@ -134,18 +206,44 @@ impl PlsModel {
     }
 
     /// The blocks in the order added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().reflective("A", &["a1"]).reflective("B", &["b1"]);
+    /// assert_eq!(m.blocks().len(), 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn blocks(&self) -> &[Block] {
         &self.blocks
     }
 
     /// The structural paths `(from, to)` in the order added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// assert!(PlsModel::new().structural_paths().is_empty());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn structural_paths(&self) -> &[(String, String)] {
         &self.paths
     }
 
     /// Construct names in block order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let m = PlsModel::new().reflective("A", &["a1"]).reflective("B", &["b1"]);
+    /// assert_eq!(m.constructs(), vec!["A", "B"]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn constructs(&self) -> Vec<&str> {
         self.blocks.iter().map(|b| b.construct.as_str()).collect()
@@ -160,6 +258,20 @@ impl PlsModel {
     /// - [`Error::InvalidInput`] for a block without items, an item in two blocks, a self-loop, a cycle or a
     ///   construct without structural paths;
     /// - [`Error::UnknownName`] for a path naming an undefined construct.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{Mode, PlsModel};
+    /// let cyclic = PlsModel::new()
+    ///     .reflective("A", &["a1"])
+    ///     .reflective("B", &["b1"])
+    ///     .path("A", "B")
+    ///     .path("B", "A");
+    /// let err = cyclic.validate().unwrap_err();
+    /// assert!(err.to_string().contains("cycle"));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn validate(&self) -> Result<()> {
         Spec::new(self).map(|_| ())
     }

@@ -23,6 +23,15 @@ use crate::{Error, Result};
 /// ```
 ///
 /// with `r_ji` the correlation of the current construct scores (`sign(0) = 0`).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+/// assert_eq!(InnerScheme::default(), InnerScheme::Path);
+/// assert_eq!(InnerScheme::Centroid.to_string(), "centroid");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum InnerScheme {
@@ -47,6 +56,15 @@ impl fmt::Display for InnerScheme {
 }
 
 /// Preprocessing of the manifest variables (items).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+/// let opts = Pls::new().scaling(Scaling::Centered); // R plspm scaled = FALSE
+/// assert_eq!(opts.get_scaling().to_string(), "centered");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Scaling {
@@ -70,6 +88,15 @@ impl fmt::Display for Scaling {
 
 /// What to do with missing item values, coded as NaN in the data matrix.
 /// Infinities are always rejected.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+/// let opts = Pls::new().missing(MissingPolicy::Listwise);
+/// assert_eq!(opts.get_missing().to_string(), "listwise deletion");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum MissingPolicy {
@@ -144,12 +171,28 @@ impl Default for Pls {
 
 impl Pls {
     /// Default options (path scheme, standardised items, tolerance 1e-10, 300 iterations).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new(), Pls::default());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn new() -> Pls {
         Pls::default()
     }
 
     /// Inner weighting scheme.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().scheme(InnerScheme::Factorial).get_scheme(), InnerScheme::Factorial);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn scheme(mut self, scheme: InnerScheme) -> Pls {
         self.scheme = scheme;
@@ -157,6 +200,14 @@ impl Pls {
     }
 
     /// Item preprocessing: standardised (default) or only centred.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().scaling(Scaling::Centered).get_scaling(), Scaling::Centered);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn scaling(mut self, scaling: Scaling) -> Pls {
         self.scaling = scaling;
@@ -167,6 +218,14 @@ impl Pls {
     ///
     /// # Errors
     /// [`Pls::fit`] rejects a value that is not finite and > 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().tolerance(1e-7).get_tolerance(), 1e-7);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn tolerance(mut self, tolerance: f64) -> Pls {
         self.tolerance = tolerance;
@@ -177,6 +236,14 @@ impl Pls {
     ///
     /// # Errors
     /// [`Pls::fit`] rejects 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().max_iterations(50).get_max_iterations(), 50);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn max_iterations(mut self, max_iterations: usize) -> Pls {
         self.max_iterations = max_iterations;
@@ -184,6 +251,15 @@ impl Pls {
     }
 
     /// Missing-value policy for NaN items.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// let opts = Pls::new().missing(MissingPolicy::MeanReplacement);
+    /// assert_eq!(opts.get_missing(), MissingPolicy::MeanReplacement);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn missing(mut self, missing: MissingPolicy) -> Pls {
         self.missing = missing;
@@ -191,6 +267,14 @@ impl Pls {
     }
 
     /// Return [`Error::NotConverged`] instead of a fit flagged as not converged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert!(Pls::new().require_convergence(true).get_require_convergence());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn require_convergence(mut self, yes: bool) -> Pls {
         self.require_convergence = yes;
@@ -198,36 +282,84 @@ impl Pls {
     }
 
     /// The inner weighting scheme.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().get_scheme(), InnerScheme::Path);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_scheme(&self) -> InnerScheme {
         self.scheme
     }
 
     /// The item preprocessing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().get_scaling(), Scaling::Standardized);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_scaling(&self) -> Scaling {
         self.scaling
     }
 
     /// The convergence tolerance.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().get_tolerance(), 1e-10);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_tolerance(&self) -> f64 {
         self.tolerance
     }
 
     /// The iteration cap.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().get_max_iterations(), 300);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_max_iterations(&self) -> usize {
         self.max_iterations
     }
 
     /// The missing-value policy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert_eq!(Pls::new().get_missing(), MissingPolicy::Reject);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_missing(&self) -> MissingPolicy {
         self.missing
     }
 
     /// Whether non-convergence is an error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pls::{InnerScheme, MissingPolicy, Pls, Scaling};
+    /// assert!(!Pls::new().get_require_convergence());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn get_require_convergence(&self) -> bool {
         self.require_convergence

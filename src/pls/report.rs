@@ -9,6 +9,25 @@ use super::model::Mode;
 use super::options::{InnerScheme, MissingPolicy, Scaling};
 
 /// One structural path with its regression statistics.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let row = &fit.report().paths[0];
+/// assert_eq!((row.from.as_str(), row.to.as_str()), ("Quality", "Satisfaction"));
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PathRow {
@@ -27,6 +46,26 @@ pub struct PathRow {
 }
 
 /// One construct's quality criteria.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let row = &fit.report().constructs[1];
+/// assert_eq!(row.construct, "Satisfaction");
+/// assert!(row.r_squared.is_some());
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConstructRow {
@@ -47,6 +86,25 @@ pub struct ConstructRow {
 }
 
 /// One item's measurement statistics.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let row = &fit.report().items[0];
+/// assert_eq!((row.construct.as_str(), row.item.as_str()), ("Quality", "q1"));
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemRow {
@@ -65,6 +123,25 @@ pub struct ItemRow {
 }
 
 /// One pair of constructs joined by a directed path.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let row = &fit.report().effects[0];
+/// assert!((row.total - row.direct - row.indirect).abs() < 1e-15);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EffectRow {
@@ -81,6 +158,26 @@ pub struct EffectRow {
 }
 
 /// The report of a [`PlsFit`]: passive tables, `Display` and `Serialize`.
+///
+/// # Example
+///
+/// ```
+/// # use crm_analytics::pls::{Pls, PlsModel};
+/// # use nalgebra::DMatrix;
+/// # let data = DMatrix::from_row_slice(6, 4, &[
+/// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+/// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+/// # ]);
+/// # let model = PlsModel::new()
+/// #     .reflective("Quality", &["q1", "q2"])
+/// #     .reflective("Satisfaction", &["s1", "s2"])
+/// #     .path("Quality", "Satisfaction");
+/// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+/// let report = fit.report();
+/// assert_eq!(report.nobs, 6);
+/// println!("{report}");
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlsReport {
@@ -108,6 +205,26 @@ pub struct PlsReport {
 
 impl PlsFit {
     /// The report tables of this fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// let report = fit.report();
+    /// assert_eq!(report.paths.len(), 1);
+    /// assert!(report.to_string().contains("Quality -> Satisfaction"));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn report(&self) -> PlsReport {
         let spec = self.spec();
