@@ -297,7 +297,7 @@ fn report_prints_and_serialises() {
 }
 
 #[test]
-fn ipma_on_mobi_loyalty() {
+fn ipma_on_mobi_satisfaction() {
     let fit = fit(InnerScheme::Path, Scaling::Standardized);
     let map = fit.ipma("Satisfaction", 1.0, 10.0).unwrap();
     // Predecessors of Satisfaction: Image, Expectation, Quality, Value.
@@ -306,10 +306,9 @@ fn ipma_on_mobi_loyalty() {
     let q = &map.rows[2];
     assert_relative_eq!(q.total_effect, 0.62076216, epsilon = 1e-6);
     assert_relative_eq!(q.performance, 74.97656691138546, epsilon = 1e-6);
-    // Importance equals the slope of the 0-100 target on 0-100 Quality where Quality is the
-    // only cause among direct paths... checked generally: regress the rescaled target score on
-    // the rescaled scores of its direct predecessors; the coefficients are the unstandardised
-    // direct effects, which for Value (no indirect path to Satisfaction) equal its importance.
+    // Importance is the unstandardised total effect on the 0-100 scores. Value has no
+    // indirect path to Satisfaction, so its importance must equal its coefficient in the OLS
+    // of the rescaled Satisfaction score on the rescaled scores of its four predecessors.
     let s = fit.rescaled_scores(1.0, 10.0).unwrap();
     let pred = ["Image", "Expectation", "Quality", "Value"];
     let x = DMatrix::from_fn(s.nrows(), 4, |r, c| {
@@ -544,11 +543,14 @@ fn mode_b_block_estimates_regression_weights() {
     );
 }
 
-fn permuted_model(perm_items: bool) -> PlsModel {
+/// The ECSI model with the items of each block rotated by `shift[j]` and reversed if odd.
+fn permuted_model(shift: &[usize]) -> PlsModel {
     let mut m = PlsModel::new();
-    for b in ecsi_model().blocks() {
+    for (j, b) in ecsi_model().blocks().iter().enumerate() {
         let mut items = b.items.clone();
-        if perm_items {
+        let len = items.len();
+        items.rotate_left(shift[j] % len);
+        if shift[j] % 2 == 1 {
             items.reverse();
         }
         m = m.block(&b.construct, &items, b.mode);
@@ -560,22 +562,35 @@ fn permuted_model(perm_items: bool) -> PlsModel {
 }
 
 #[test]
-fn invariant_to_item_order_within_blocks() {
-    let (names, x) = mobi();
-    let a = Pls::new().fit(&ecsi_model(), &x, &names).unwrap();
-    let b = Pls::new().fit(&permuted_model(true), &x, &names).unwrap();
-    for item in a.items() {
-        assert_relative_eq!(
-            a.weight(item).unwrap(),
-            b.weight(item).unwrap(),
-            epsilon = 1e-10
-        );
-    }
-    assert_relative_eq!(a.direct_effects(), b.direct_effects(), epsilon = 1e-10);
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Pls>();
+    check::<PlsModel>();
+    check::<PlsFit>();
+    check::<Bootstrap>();
+    check::<crm_analytics::pls::BootstrapFit>();
+    check::<crm_analytics::pls::PlsReport>();
+    check::<crm_analytics::pls::Ipma>();
+    check::<crm_analytics::pls::ConstructIndex>();
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn invariant_to_item_order_within_blocks(
+        shift in proptest::collection::vec(0usize..8, 7),
+        scheme in prop_oneof![Just(InnerScheme::Path), Just(InnerScheme::Centroid), Just(InnerScheme::Factorial)],
+    ) {
+        let (names, x) = mobi();
+        let a = Pls::new().scheme(scheme).fit(&ecsi_model(), &x, &names).unwrap();
+        let b = Pls::new().scheme(scheme).fit(&permuted_model(&shift), &x, &names).unwrap();
+        for item in a.items() {
+            prop_assert!((a.weight(item).unwrap() - b.weight(item).unwrap()).abs() < 1e-10);
+            prop_assert!((a.loading(item).unwrap() - b.loading(item).unwrap()).abs() < 1e-10);
+        }
+        prop_assert!((a.direct_effects() - b.direct_effects()).amax() < 1e-10);
+    }
 
     #[test]
     fn invariant_to_row_order(seed in any::<u64>()) {
