@@ -13,6 +13,7 @@ mod common;
 
 mod lifecycle;
 mod clv;
+mod pls;
 mod regression;
 mod regression_nist;
 mod regression_stream;
