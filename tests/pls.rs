@@ -271,8 +271,19 @@ fn quality_criteria_follow_their_formulas() {
         ["Image", "Expectation", "Quality", "Value"]
     );
     assert_eq!(eq.ols.df_residual(), 245);
-    let gof = fit.gof().unwrap();
-    assert!(gof > 0.0 && gof < 1.0);
+    // GoF = √(mean communality over the 23 items of multi-item blocks (CUSCO excluded) ×
+    // mean of the six R²).
+    let comm: Vec<f64> = fit
+        .items()
+        .iter()
+        .filter(|i| *i != "CUSCO")
+        .map(|i| fit.loading(i).unwrap().powi(2))
+        .collect();
+    assert_eq!(comm.len(), 23);
+    let r2: Vec<f64> = fit.r_squared_all().iter().flatten().copied().collect();
+    assert_eq!(r2.len(), 6);
+    let want = (comm.iter().sum::<f64>() / 23.0 * r2.iter().sum::<f64>() / 6.0).sqrt();
+    assert_relative_eq!(fit.gof().unwrap(), want, epsilon = 1e-14);
     // Redundancy = communality · R².
     let a = fit.item_index("CUSA1").unwrap();
     let r2 = fit.r_squared("Satisfaction").unwrap().unwrap();

@@ -6,7 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 use super::algorithm::{self, Prepared};
-use super::model::{Mode, PlsModel, Spec};
+use super::model::{PlsModel, Spec};
 use super::options::{Pls, Scaling};
 use crate::regression::{Ols, OlsFit};
 use crate::{Error, Result};
@@ -173,8 +173,9 @@ pub struct StructuralEquation {
 /// - Communality = loading²; redundancy = communality · R² of the item's construct
 ///   (endogenous only); AVE = mean loading² of the block; composite reliability
 ///   ρ_C = (Σλ)² / ((Σλ)² + Σ(1 - λ²)); GoF = √(mean communality × mean R²), the mean
-///   communality over the items of mode A blocks with more than one item and the mean R²
-///   over endogenous constructs (Tenenhaus et al. 2005, R plspm).
+///   communality over all items of blocks with more than one item (whatever their mode,
+///   as R plspm's `get_gof`) and the mean R² over endogenous constructs (Tenenhaus et al.
+///   2005).
 ///
 /// # Example
 ///
@@ -295,10 +296,7 @@ impl PlsFit {
             cr[j] = sum_l * sum_l / (sum_l * sum_l + sum_err);
         }
         let comm: Vec<f64> = (0..p)
-            .filter(|&a| {
-                let j = spec.owner(a);
-                spec.modes[j] == Mode::A && spec.block(j).len() > 1
-            })
+            .filter(|&a| spec.block(spec.owner(a)).len() > 1)
             .map(|a| communality[a])
             .collect();
         let r2s: Vec<f64> = r_squared.iter().flatten().copied().collect();
@@ -950,8 +948,7 @@ impl PlsFit {
         &self.composite_reliability
     }
 
-    /// Goodness of fit (Tenenhaus et al. 2005); `None` if no mode A block has two or more
-    /// items.
+    /// Goodness of fit (Tenenhaus et al. 2005); `None` if no block has two or more items.
     ///
     /// # Example
     ///
