@@ -296,6 +296,29 @@ fn quality_criteria_follow_their_formulas() {
 }
 
 #[test]
+fn standardised_alpha_matches_seminr_fixtures() {
+    // MODELS.md §6.1 / survey_reference.json: seminr 2.3 fixtures IMAG .722835, CUEX .451903,
+    // PERV .823632, CUSA .779195 (standardised alpha), full digits in the JSON.
+    let fit = fit(InnerScheme::Path, Scaling::Standardized);
+    let r: Value = serde_json::from_str(&data("mobi/survey_reference.json")).unwrap();
+    for c in ["Image", "Expectation", "Value", "Satisfaction"] {
+        let want = r["reliability"][c]["alpha_standardized_seminr_2.3_fixture"]
+            .as_f64()
+            .unwrap();
+        let got = fit.cronbach_alpha()[fit.construct_index(c).unwrap()].unwrap();
+        assert_relative_eq!(got, want, max_relative = 1e-12);
+    }
+    assert!(fit.cronbach_alpha()[fit.construct_index("Complaints").unwrap()].is_none());
+    // The centred variant reports the same (scale-free) alpha.
+    let centred = self::fit(InnerScheme::Path, Scaling::Centered);
+    assert_relative_eq!(
+        centred.cronbach_alpha()[0].unwrap(),
+        fit.cronbach_alpha()[0].unwrap(),
+        max_relative = 1e-12
+    );
+}
+
+#[test]
 fn report_prints_and_serialises() {
     let fit = fit(InnerScheme::Path, Scaling::Standardized);
     let text = fit.to_string();
