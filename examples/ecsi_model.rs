@@ -113,14 +113,14 @@ fn plot_ipma(map: &crm_analytics::pls::Ipma, path: &str) -> Result<(), Box<dyn E
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d(0.0..imax.max(0.1), 50.0..90.0)?;
+        .build_cartesian_2d(0.0..imax.max(0.1), ylo..yhi)?;
     chart
         .configure_mesh()
         .x_desc("importance (unstandardised total effect)")
         .y_desc("performance (0-100)")
         .draw()?;
     chart.draw_series(std::iter::once(PathElement::new(
-        vec![(map.mean_importance, 50.0), (map.mean_importance, 90.0)],
+        vec![(map.mean_importance, ylo), (map.mean_importance, yhi)],
         BLACK.mix(0.4),
     )))?;
     chart.draw_series(std::iter::once(PathElement::new(
