@@ -105,6 +105,10 @@ fn plot_ipma(map: &crm_analytics::pls::Ipma, path: &str) -> Result<(), Box<dyn E
     let root = SVGBackend::new(path, (720, 540)).into_drawing_area();
     root.fill(&WHITE)?;
     let imax = map.rows.iter().map(|r| r.importance).fold(0.0f64, f64::max) * 1.2;
+    let (plo, phi) = map.rows.iter().fold((100.0f64, 0.0f64), |(lo, hi), r| {
+        (lo.min(r.performance), hi.max(r.performance))
+    });
+    let (ylo, yhi) = ((plo - 10.0).max(0.0), (phi + 10.0).min(100.0));
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!("Importance-performance map: {}", map.target),
