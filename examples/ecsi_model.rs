@@ -105,6 +105,10 @@ fn plot_ipma(map: &crm_analytics::pls::Ipma, path: &str) -> Result<(), Box<dyn E
     let root = SVGBackend::new(path, (720, 540)).into_drawing_area();
     root.fill(&WHITE)?;
     let imax = map.rows.iter().map(|r| r.importance).fold(0.0f64, f64::max) * 1.2;
+    let (plo, phi) = map.rows.iter().fold((100.0f64, 0.0f64), |(lo, hi), r| {
+        (lo.min(r.performance), hi.max(r.performance))
+    });
+    let (ylo, yhi) = ((plo - 10.0).max(0.0), (phi + 10.0).min(100.0));
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!("Importance-performance map: {}", map.target),
@@ -113,14 +117,14 @@ fn plot_ipma(map: &crm_analytics::pls::Ipma, path: &str) -> Result<(), Box<dyn E
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d(0.0..imax.max(0.1), 50.0..90.0)?;
+        .build_cartesian_2d(0.0..imax.max(0.1), ylo..yhi)?;
     chart
         .configure_mesh()
         .x_desc("importance (unstandardised total effect)")
         .y_desc("performance (0-100)")
         .draw()?;
     chart.draw_series(std::iter::once(PathElement::new(
-        vec![(map.mean_importance, 50.0), (map.mean_importance, 90.0)],
+        vec![(map.mean_importance, ylo), (map.mean_importance, yhi)],
         BLACK.mix(0.4),
     )))?;
     chart.draw_series(std::iter::once(PathElement::new(

@@ -6,7 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 use super::algorithm::{self, Prepared};
-use super::model::{Mode, PlsModel, Spec};
+use super::model::{PlsModel, Spec};
 use super::options::{Pls, Scaling};
 use crate::regression::{Ols, OlsFit};
 use crate::{Error, Result};
@@ -173,8 +173,9 @@ pub struct StructuralEquation {
 /// - Communality = loading²; redundancy = communality · R² of the item's construct
 ///   (endogenous only); AVE = mean loading² of the block; composite reliability
 ///   ρ_C = (Σλ)² / ((Σλ)² + Σ(1 - λ²)); GoF = √(mean communality × mean R²), the mean
-///   communality over the items of mode A blocks with more than one item and the mean R²
-///   over endogenous constructs (Tenenhaus et al. 2005, R plspm).
+///   communality over all items of blocks with more than one item (whatever their mode,
+///   as R plspm's `get_gof`) and the mean R² over endogenous constructs (Tenenhaus et al.
+///   2005).
 ///
 /// # Example
 ///
@@ -229,6 +230,7 @@ pub struct PlsFit {
     redundancy: Vec<Option<f64>>,
     ave: DVector<f64>,
     composite_reliability: DVector<f64>,
+    cronbach_alpha: Vec<Option<f64>>,
     gof: Option<f64>,
 }
 
@@ -294,11 +296,29 @@ impl PlsFit {
             ave[j] = b.clone().map(|a| communality[a]).sum::<f64>() / len;
             cr[j] = sum_l * sum_l / (sum_l * sum_l + sum_err);
         }
-        let comm: Vec<f64> = (0..p)
-            .filter(|&a| {
-                let j = spec.owner(a);
-                spec.modes[j] == Mode::A && spec.block(j).len() > 1
+        // Standardised alpha from the item correlations: k r̄ / (1 + (k - 1) r̄).
+        let cronbach_alpha: Vec<Option<f64>> = (0..k)
+            .map(|j| {
+                let b = spec.block(j);
+                let kk = b.len();
+                if kk < 2 {
+                    return None;
+                }
+                let mut sum = 0.0;
+                for a in b.clone() {
+                    for q in b.clone() {
+                        if q > a {
+                            sum += m.s[(a, q)] / (m.s[(a, a)] * m.s[(q, q)]).sqrt();
+                        }
+                    }
+                }
+                let rbar = sum / (kk * (kk - 1) / 2) as f64;
+                let kf = kk as f64;
+                Some(kf * rbar / (1.0 + (kf - 1.0) * rbar))
             })
+            .collect();
+        let comm: Vec<f64> = (0..p)
+            .filter(|&a| spec.block(spec.owner(a)).len() > 1)
             .map(|a| communality[a])
             .collect();
         let r2s: Vec<f64> = r_squared.iter().flatten().copied().collect();
@@ -345,6 +365,7 @@ impl PlsFit {
             redundancy,
             ave,
             composite_reliability: cr,
+            cronbach_alpha,
             gof,
             spec,
             raw: prepared.raw,
@@ -950,8 +971,34 @@ impl PlsFit {
         &self.composite_reliability
     }
 
-    /// Goodness of fit (Tenenhaus et al. 2005); `None` if no mode A block has two or more
-    /// items.
+    /// Standardised Cronbach's alpha per construct (block order), `k r̄ / (1 + (k - 1) r̄)`
+    /// with `r̄` the mean inter-item correlation (what seminr and R plspm report; the raw
+    /// alpha is in the `survey` module); `None` for single-item blocks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use crm_analytics::pls::{Pls, PlsModel};
+    /// # use nalgebra::DMatrix;
+    /// # let data = DMatrix::from_row_slice(6, 4, &[
+    /// #     1.0, 2.0, 2.0, 1.0,  2.0, 2.0, 3.0, 2.0,  3.0, 4.0, 3.0, 4.0,
+    /// #     4.0, 3.0, 5.0, 4.0,  5.0, 5.0, 4.0, 5.0,  6.0, 5.0, 6.0, 6.0,
+    /// # ]);
+    /// # let model = PlsModel::new()
+    /// #     .reflective("Quality", &["q1", "q2"])
+    /// #     .reflective("Satisfaction", &["s1", "s2"])
+    /// #     .path("Quality", "Satisfaction");
+    /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
+    /// // Two items: α = 2r / (1 + r) with r = cor(q1, q2).
+    /// assert!(fit.cronbach_alpha()[0].is_some_and(|a| a > 0.8));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn cronbach_alpha(&self) -> &[Option<f64>] {
+        &self.cronbach_alpha
+    }
+
+    /// Goodness of fit (Tenenhaus et al. 2005); `None` if no block has two or more items.
     ///
     /// # Example
     ///

@@ -83,6 +83,8 @@ pub struct ConstructRow {
     pub ave: f64,
     /// Composite reliability ρ_C.
     pub composite_reliability: f64,
+    /// Standardised Cronbach's alpha (multi-item blocks only).
+    pub cronbach_alpha: Option<f64>,
 }
 
 /// One item's measurement statistics.
@@ -252,6 +254,7 @@ impl PlsFit {
                 adj_r_squared: self.adj_r_squared_all()[j],
                 ave: self.ave()[j],
                 composite_reliability: self.composite_reliability()[j],
+                cronbach_alpha: self.cronbach_alpha()[j],
             })
             .collect();
         let items = (0..spec.p())
@@ -333,20 +336,21 @@ impl fmt::Display for PlsReport {
         writeln!(f, "Constructs")?;
         writeln!(
             f,
-            "{:<16} {:>4} {:>5} {:>9} {:>9} {:>9} {:>9}",
-            "construct", "mode", "items", "R2", "adj.R2", "AVE", "rho_C"
+            "{:<16} {:>4} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "construct", "mode", "items", "R2", "adj.R2", "AVE", "rho_C", "alpha"
         )?;
         for r in &self.constructs {
             writeln!(
                 f,
-                "{:<16} {:>4} {:>5} {} {} {:>9.4} {:>9.4}",
+                "{:<16} {:>4} {:>5} {} {} {:>9.4} {:>9.4} {}",
                 r.construct,
                 r.mode,
                 r.items,
                 opt(r.r_squared, 9),
                 opt(r.adj_r_squared, 9),
                 r.ave,
-                r.composite_reliability
+                r.composite_reliability,
+                opt(r.cronbach_alpha, 9)
             )?;
         }
         writeln!(f)?;
