@@ -581,25 +581,66 @@ impl Choices {
 }
 
 /// One DP row: `next[w] = max(prev[w], max_j prev[w - c_j] + g_j)`; records the
-/// choice (0 = none, j + 1 = offer j of the group) when `choice` is given.
+/// choice (0 = none, j + 1 = offer j of the group) when `choice` is given. The first
+/// offer is fused with the copy of `prev`, so a one-offer customer costs one pass.
 fn dp_row(
     prev: &[f64],
     next: &mut [f64],
     group: &[(usize, f64)],
     mut choice: Option<(&mut [u8], usize)>,
 ) {
-    next.copy_from_slice(prev);
-    if let Some((c, _)) = choice.as_mut() {
-        c.fill(0);
-    }
+    let width = prev.len();
+    let mut first = true;
     for (j, &(cost, gain)) in group.iter().enumerate() {
-        if cost >= prev.len() {
+        if cost >= width {
             continue;
         }
         let tag = (j + 1) as u16;
+        if first {
+            first = false;
+            next[..cost].copy_from_slice(&prev[..cost]);
+            let shifted = &prev[..width - cost];
+            match choice.as_mut() {
+                None => {
+                    for ((n, &keep), &p) in next[cost..].iter_mut().zip(&prev[cost..]).zip(shifted) {
+                        let cand = p + gain;
+                        *n = if cand > keep { cand } else { keep };
+                    }
+                }
+                Some((c, 1)) => {
+                    c[..cost].fill(0);
+                    for (((n, t), &keep), &p) in next[cost..]
+                        .iter_mut()
+                        .zip(c[cost..].iter_mut())
+                        .zip(&prev[cost..])
+                        .zip(shifted)
+                    {
+                        let cand = p + gain;
+                        let take = cand > keep;
+                        *n = if take { cand } else { keep };
+                        *t = u8::from(take) * (tag as u8);
+                    }
+                }
+                Some((c, _)) => {
+                    c.fill(0);
+                    for w in cost..width {
+                        let cand = prev[w - cost] + gain;
+                        if cand > prev[w] {
+                            next[w] = cand;
+                            let b = tag.to_le_bytes();
+                            c[2 * w] = b[0];
+                            c[2 * w + 1] = b[1];
+                        } else {
+                            next[w] = prev[w];
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         match choice.as_mut() {
             None => {
-                for (n, &p) in next[cost..].iter_mut().zip(&prev[..prev.len() - cost]) {
+                for (n, &p) in next[cost..].iter_mut().zip(&prev[..width - cost]) {
                     let cand = p + gain;
                     if cand > *n {
                         *n = cand;
@@ -608,7 +649,7 @@ fn dp_row(
             }
             Some((c, bytes)) => {
                 let bytes = *bytes;
-                for (w, &p) in (cost..prev.len()).zip(&prev[..prev.len() - cost]) {
+                for (w, &p) in (cost..width).zip(&prev[..width - cost]) {
                     let cand = p + gain;
                     if cand > next[w] {
                         next[w] = cand;
@@ -622,6 +663,13 @@ fn dp_row(
                     }
                 }
             }
+        }
+    }
+    if first {
+        // No offer fits: the row is the previous one, with no choices.
+        next.copy_from_slice(prev);
+        if let Some((c, _)) = choice.as_mut() {
+            c.fill(0);
         }
     }
 }
@@ -926,5 +974,41 @@ impl fmt::Display for Allocation {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_byte_choices_for_many_offers() {
+        // One customer with 300 offers (cost k cents, gain k·(1 + (k mod 7)/10)), one
+        // with a single offer; budget 3.50 (all 300 offers are candidates: 2-byte choices). The best is the single largest gain among
+        // pairs that fit: brute force over (offer of customer 0 or none) x (offer 1 or not).
+        let mut offers: Vec<RetentionOffer> = (1..=300)
+            .map(|k| {
+                let c = f64::from(k) / 100.0;
+                RetentionOffer::new(0, c, c * (1.0 + f64::from(k % 7) / 10.0)).unwrap()
+            })
+            .collect();
+        offers.push(RetentionOffer::new(1, 1.0, 1.05).unwrap());
+        let budget = 3.5;
+        let mut best = 0.0f64;
+        for o in &offers[..300] {
+            if o.cost() <= budget {
+                best = best.max(o.gain());
+            }
+            if o.cost() + 1.0 <= budget + 1e-12 {
+                best = best.max(o.gain() + 1.05);
+            }
+        }
+        let a = BudgetAllocator::new()
+            .method(AllocationMethod::Exact)
+            .allocate(&offers, budget)
+            .unwrap();
+        assert!((a.gain() - best).abs() < 1e-9, "{} vs {best}", a.gain());
+        assert!(a.spend() <= budget);
     }
 }
