@@ -234,6 +234,7 @@ fn exact_errors() {
     ];
     let e = BudgetAllocator::new()
         .method(AllocationMethod::Exact)
+        .reduce(false)
         .memory_limit(1 << 20)
         .allocate(&offers, 1.0e6)
         .unwrap_err();
@@ -257,18 +258,23 @@ fn checkpointed_dp_equals_one_block_dp() {
             RetentionOffer::new(i / 2, cost, cost * (0.5 + 2.0 * next())).unwrap()
         })
         .collect();
-    let one = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, 300.0).unwrap();
+    let one = BudgetAllocator::new().method(AllocationMethod::Exact).reduce(false).allocate(&offers, 300.0).unwrap();
     // One block needs 100·width bytes of choices + 2 f64 rows = 3.48 MB; 2.4 MB forces
     // blocks of about sqrt(8·100) = 28 customers (peak 6 f64 rows + 28 byte rows, 2.25 MB).
     let limit = 2_400_000;
     let many = BudgetAllocator::new()
         .method(AllocationMethod::Exact)
+        .reduce(false)
         .memory_limit(limit)
         .allocate(&offers, 300.0)
         .unwrap();
     assert!(many.memory_bytes().unwrap() <= limit);
     assert_relative_eq!(one.gain(), many.gain(), max_relative = 1e-12);
     assert!(many.spend() <= 300.0);
+    // The reduction leaves fewer offers for the DP and the same optimum.
+    let reduced = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, 300.0).unwrap();
+    assert!(reduced.dp_offers().unwrap() < 200);
+    assert_relative_eq!(one.gain(), reduced.gain(), max_relative = 1e-12);
 }
 
 /// Brute force over all choices of at most one offer per customer.
@@ -314,10 +320,15 @@ proptest! {
     #[test]
     fn knapsack_equals_brute_force(offers in offers_strategy(15), budget_cents in 0u32..12_000) {
         let budget = f64::from(budget_cents) / 100.0;
-        let exact = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, budget).unwrap();
         let bf = brute_force(&offers, budget);
-        prop_assert!((exact.gain() - bf).abs() <= 1e-9 * bf.max(1.0), "exact {} brute {}", exact.gain(), bf);
-        prop_assert!(exact.spend() <= budget);
+        for reduce in [true, false] {
+            let exact = BudgetAllocator::new().method(AllocationMethod::Exact).reduce(reduce).allocate(&offers, budget).unwrap();
+            prop_assert!((exact.gain() - bf).abs() <= 1e-9 * bf.max(1.0), "exact (reduce {}) {} brute {}", reduce, exact.gain(), bf);
+            prop_assert!(exact.spend() <= budget);
+            let mut c = exact.customers();
+            c.dedup();
+            prop_assert_eq!(c.len(), exact.chosen().len());
+        }
         let greedy = BudgetAllocator::new().allocate(&offers, budget).unwrap();
         prop_assert!(greedy.spend() <= budget);
         prop_assert!(greedy.gain() >= 0.5 * bf - 1e-9, "greedy {} < half of {}", greedy.gain(), bf);
