@@ -11,7 +11,9 @@
 )]
 use criterion::{Criterion, criterion_group, criterion_main};
 use crm_analytics::Probability;
-use crm_analytics::retention::{AllocationMethod, BudgetAllocator, CostMatching, RetentionOffer, Tier};
+use crm_analytics::retention::{
+    AllocationMethod, BudgetAllocator, CostMatching, RetentionOffer, Tier,
+};
 
 mod common;
 
@@ -20,7 +22,10 @@ mod common;
 fn base(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>, Vec<Tier>) {
     let mut g = common::SplitMix(seed);
     let v: Vec<f64> = (0..n).map(|_| (3.5 + 1.1 * g.normal()).exp()).collect();
-    let c: Vec<f64> = v.iter().map(|x| 5.0 + 0.05 * x + 5.0 * g.uniform()).collect();
+    let c: Vec<f64> = v
+        .iter()
+        .map(|x| 5.0 + 0.05 * x + 5.0 * g.uniform())
+        .collect();
     let t: Vec<Tier> = v
         .iter()
         .map(|&x| if x > 135.0 { Tier::HighEnd } else { Tier::Mass })

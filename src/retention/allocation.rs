@@ -412,7 +412,11 @@ impl Groups {
     }
 
     fn max_len(&self) -> usize {
-        self.starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+        self.starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -441,7 +445,11 @@ fn step(offers: &[RetentionOffer], from: u32, to: u32) -> (f64, f64) {
 }
 
 fn rank_of(cost: f64, gain: f64) -> u64 {
-    let roi = if cost > 0.0 { gain / cost } else { f64::INFINITY };
+    let roi = if cost > 0.0 {
+        gain / cost
+    } else {
+        f64::INFINITY
+    };
     !roi.to_bits()
 }
 
@@ -566,21 +574,21 @@ fn greedy_fill(
         .copied()
         .max_by(|&a, &b| offers[a].gain.total_cmp(&offers[b].gain).then(b.cmp(&a)));
     let mut best_single_used = false;
-    if let Some(b) = best {
-        if offers[b].gain > gain {
-            best_single_used = true;
-            chosen = vec![b];
-            spend = offers[b].cost;
-            gain = offers[b].gain;
-            curve = vec![MarginalStep {
-                customer: offers[b].customer,
-                cost: offers[b].cost,
-                gain: offers[b].gain,
-                marginal_roi: offers[b].roi(),
-                cumulative_spend: spend,
-                cumulative_gain: gain,
-            }];
-        }
+    if let Some(b) = best
+        && offers[b].gain > gain
+    {
+        best_single_used = true;
+        chosen = vec![b];
+        spend = offers[b].cost;
+        gain = offers[b].gain;
+        curve = vec![MarginalStep {
+            customer: offers[b].customer,
+            cost: offers[b].cost,
+            gain: offers[b].gain,
+            marginal_roi: offers[b].roi(),
+            cumulative_spend: spend,
+            cumulative_gain: gain,
+        }];
     }
     let mut a = empty(budget);
     a.chosen = chosen_rows(offers, chosen);
@@ -654,7 +662,8 @@ fn dp_row(
             let shifted = &prev[..width - cost];
             match choice.as_mut() {
                 None => {
-                    for ((n, &keep), &p) in next[cost..].iter_mut().zip(&prev[cost..]).zip(shifted) {
+                    for ((n, &keep), &p) in next[cost..].iter_mut().zip(&prev[cost..]).zip(shifted)
+                    {
                         let cand = p + gain;
                         *n = if cand > keep { cand } else { keep };
                     }
@@ -975,13 +984,19 @@ fn exact(
         .flatten()
     {
         Some(r) => {
-            let (mut picked, memory) =
-                dp_solve(offers, &r.kept, &cents, budget_cents - r.fixed_cents, memory_limit)?;
+            let (mut picked, memory) = dp_solve(
+                offers,
+                &r.kept,
+                &cents,
+                budget_cents - r.fixed_cents,
+                memory_limit,
+            )?;
             picked.extend_from_slice(&r.fixed);
             (picked, r.kept.len(), memory)
         }
         None => {
-            let (picked, memory) = dp_solve(offers, candidates, &cents, budget_cents, memory_limit)?;
+            let (picked, memory) =
+                dp_solve(offers, candidates, &cents, budget_cents, memory_limit)?;
             (picked, candidates.len(), memory)
         }
     };
@@ -1104,7 +1119,11 @@ impl fmt::Display for Allocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Retention budget allocation: {}", self.options.method)?;
         writeln!(f, "  budget                {:>16.2}", self.budget)?;
-        writeln!(f, "  offers / candidates   {:>9} / {:>4}", self.offers, self.candidates)?;
+        writeln!(
+            f,
+            "  offers / candidates   {:>9} / {:>4}",
+            self.offers, self.candidates
+        )?;
         writeln!(f, "  customers chosen      {:>16}", self.chosen.len())?;
         writeln!(f, "  spend                 {:>16.2}", self.spend)?;
         writeln!(f, "  expected net gain     {:>16.2}", self.gain)?;
@@ -1122,7 +1141,11 @@ impl fmt::Display for Allocation {
         }
         let show = self.curve.len().min(15);
         if show > 0 {
-            writeln!(f, "  Marginal ROI curve (first {show} of {} steps)", self.curve.len())?;
+            writeln!(
+                f,
+                "  Marginal ROI curve (first {show} of {} steps)",
+                self.curve.len()
+            )?;
             writeln!(
                 f,
                 "  {:>10} {:>10} {:>10} {:>10} {:>14} {:>14}",
