@@ -38,11 +38,19 @@ struct Customer {
 }
 
 fn load() -> Result<Vec<Customer>, Box<dyn std::error::Error>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/ibm_telco_churn.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/ibm_telco_churn.csv"
+    );
     let text = std::fs::read_to_string(path)?;
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().ok_or("empty file")?.split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).ok_or(format!("no column {name}"));
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or(format!("no column {name}"))
+    };
     let (id, tenure, internet, contract, charges, churn) = (
         col("customerID")?,
         col("tenure")?,
@@ -91,7 +99,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     cell_rows.sort_by(|a, b| a.0.cmp(b.0));
     println!("Churn-probability stand-in: observed churn by contract / internet service");
     for (cell, (churned, size)) in &cell_rows {
-        println!("  {cell:<32} {size:>5} customers  churn {:.4}", *churned as f64 / *size as f64);
+        println!(
+            "  {cell:<32} {size:>5} customers  churn {:.4}",
+            *churned as f64 / *size as f64
+        );
     }
     println!();
     let p: Vec<f64> = customers
@@ -122,17 +133,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
 
     // 1. Contribution-cost matching.
-    let matching = CostMatching::new().top(8).fit(&value, &cost, Some(&tiers), Some(&segments))?;
+    let matching = CostMatching::new()
+        .top(8)
+        .fit(&value, &cost, Some(&tiers), Some(&segments))?;
     println!("{matching}");
-    println!("Most over-served customers (IDs): {}", ids(&customers, matching.over_served().iter().map(|r| r.customer)));
-    println!("Most under-served customers (IDs): {}\n", ids(&customers, matching.under_served().iter().map(|r| r.customer)));
+    println!(
+        "Most over-served customers (IDs): {}",
+        ids(
+            &customers,
+            matching.over_served().iter().map(|r| r.customer)
+        )
+    );
+    println!(
+        "Most under-served customers (IDs): {}\n",
+        ids(
+            &customers,
+            matching.under_served().iter().map(|r| r.customer)
+        )
+    );
 
     // 2. Target budget by tilted contribution, capped at the max justified spend p·γ·V.
     let gamma = Probability::new(0.30)?;
     let econ: Vec<OfferEconomics> = (0..n)
         .map(|i| OfferEconomics::evaluate(Probability::new(p[i])?, gamma, 12.0 * value[i], 0.0))
         .collect::<Result<_, _>>()?;
-    let caps: Vec<f64> = econ.iter().map(OfferEconomics::max_justified_spend).collect();
+    let caps: Vec<f64> = econ
+        .iter()
+        .map(OfferEconomics::max_justified_spend)
+        .collect();
     let total_budget = 20_000.0;
     let split = TargetBudget::new().split(total_budget, &value, &tiers, Some(&caps))?;
     println!("{split}");
@@ -143,8 +171,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let pi = Probability::new(p[i])?;
         let light = (0.5 * value[i]).round();
         let strong = (2.0 * value[i]).round();
-        offers.push(RetentionOffer::from_economics(i, pi, Probability::new(0.15)?, 12.0 * value[i], light)?);
-        offers.push(RetentionOffer::from_economics(i, pi, gamma, 12.0 * value[i], strong)?);
+        offers.push(RetentionOffer::from_economics(
+            i,
+            pi,
+            Probability::new(0.15)?,
+            12.0 * value[i],
+            light,
+        )?);
+        offers.push(RetentionOffer::from_economics(
+            i,
+            pi,
+            gamma,
+            12.0 * value[i],
+            strong,
+        )?);
     }
     let t = std::time::Instant::now();
     let greedy = BudgetAllocator::new().allocate(&offers, total_budget)?;
@@ -183,14 +223,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{plan}");
 
     // 5. How large must a test be to see churn fall from 42.7% to 38% (month-to-month)?
-    let size = SampleSize::new().per_group(Probability::new(1.0 - 0.427)?, Probability::new(1.0 - 0.38)?)?;
+    let size = SampleSize::new().per_group(
+        Probability::new(1.0 - 0.427)?,
+        Probability::new(1.0 - 0.38)?,
+    )?;
     println!("{size}");
 
     // SVG: concentration curve of cost vs the value (Lorenz) line.
-    if let Some(dir) = std::path::Path::new(&svg).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)?;
-        }
+    if let Some(dir) = std::path::Path::new(&svg).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
     }
     let root = SVGBackend::new(&svg, (720, 560)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -214,15 +257,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .draw()?;
     let curve = matching.curve();
     chart
-        .draw_series(LineSeries::new(curve.iter().map(|q| (q.population_share, q.cost_share)), RED.stroke_width(2)))?
+        .draw_series(LineSeries::new(
+            curve.iter().map(|q| (q.population_share, q.cost_share)),
+            RED.stroke_width(2),
+        ))?
         .label("retention cost (concentration curve)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED));
     chart
-        .draw_series(LineSeries::new(curve.iter().map(|q| (q.population_share, q.value_share)), BLUE.stroke_width(2)))?
+        .draw_series(LineSeries::new(
+            curve.iter().map(|q| (q.population_share, q.value_share)),
+            BLUE.stroke_width(2),
+        ))?
         .label("contribution (value line, Lorenz)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE));
     chart
-        .draw_series(LineSeries::new(vec![(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.4)))?
+        .draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (1.0, 1.0)],
+            BLACK.mix(0.4),
+        ))?
         .label("equal shares")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.4)));
     chart
@@ -237,5 +289,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn ids(customers: &[Customer], idx: impl Iterator<Item = usize>) -> String {
-    idx.map(|i| customers[i].id.as_str()).collect::<Vec<_>>().join(", ")
+    idx.map(|i| customers[i].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -25,7 +25,9 @@ fn five_offers() -> Vec<RetentionOffer> {
     ];
     data.iter()
         .enumerate()
-        .map(|(i, &(p, g, v, c))| RetentionOffer::from_economics(i, prob(p), prob(g), v, c).unwrap())
+        .map(|(i, &(p, g, v, c))| {
+            RetentionOffer::from_economics(i, prob(p), prob(g), v, c).unwrap()
+        })
         .collect()
 }
 
@@ -44,7 +46,11 @@ fn rates_models_5_1_conventions() {
     assert_relative_eq!(a.churn().get(), 200.0 / 10_050.0, max_relative = EXACT);
     assert_eq!(a.base(), RateBase::Average);
     // r = .8 -> 5 periods (the geometric lifetime of MODELS.md §5.1's CLV example).
-    assert_relative_eq!(expected_lifetime(prob(0.8)).unwrap(), 5.0, max_relative = TIGHT);
+    assert_relative_eq!(
+        expected_lifetime(prob(0.8)).unwrap(),
+        5.0,
+        max_relative = TIGHT
+    );
 }
 
 // ---------------------------------------------------------------- economics and campaigns
@@ -67,13 +73,22 @@ fn neslin_campaign_profit_models_worked_example() {
         .contact_cost(-1.0)
         .evaluate()
         .unwrap_err();
-    assert_eq!(e.to_string(), "option `contact_cost` must be finite and >= 0, got -1");
+    assert_eq!(
+        e.to_string(),
+        "option `contact_cost` must be finite and >= 0, got -1"
+    );
 }
 
 #[test]
 fn offer_economics_models_worked_example() {
     // MODELS.md §5.3: A g=150 ROI 3; B g=80 ROI 2; C g=16 ROI .8; D g=10 ROI 1/3; E g=30 ROI 1.
-    let want = [(150.0, 3.0), (80.0, 2.0), (16.0, 0.8), (10.0, 1.0 / 3.0), (30.0, 1.0)];
+    let want = [
+        (150.0, 3.0),
+        (80.0, 2.0),
+        (16.0, 0.8),
+        (10.0, 1.0 / 3.0),
+        (30.0, 1.0),
+    ];
     for (o, (g, roi)) in five_offers().iter().zip(want) {
         assert_relative_eq!(o.gain(), g, max_relative = TIGHT);
         assert_relative_eq!(o.roi().unwrap(), roi, max_relative = TIGHT);
@@ -98,8 +113,12 @@ fn empc_quadrature(scores: &[f64], churned: &[bool], clv: f64, d: f64, f: f64) -
     let points: Vec<(f64, f64)> = thresholds
         .iter()
         .map(|&t| {
-            let tp = (0..scores.len()).filter(|&i| scores[i] >= t && churned[i]).count() as f64;
-            let fp = (0..scores.len()).filter(|&i| scores[i] >= t && !churned[i]).count() as f64;
+            let tp = (0..scores.len())
+                .filter(|&i| scores[i] >= t && churned[i])
+                .count() as f64;
+            let fp = (0..scores.len())
+                .filter(|&i| scores[i] >= t && !churned[i])
+                .count() as f64;
             (tp / n0, fp / n1)
         })
         .collect();
@@ -109,7 +128,9 @@ fn empc_quadrature(scores: &[f64], churned: &[bool], clv: f64, d: f64, f: f64) -
     let profit = |g: f64| {
         points
             .iter()
-            .map(|&(f0, f1)| clv * (g * (1.0 - delta) - phi) * pi0 * f0 - clv * (delta + phi) * pi1 * f1)
+            .map(|&(f0, f1)| {
+                clv * (g * (1.0 - delta) - phi) * pi0 * f0 - clv * (delta + phi) * pi1 * f1
+            })
             .fold(f64::NEG_INFINITY, f64::max)
     };
     let m = 200_000;
@@ -127,7 +148,9 @@ fn empc_matches_numerical_integration() {
     // No published EMPC value was found for a data set we can see (R EMP's examples use
     // ROCR's data without printed results), so the closed form is checked against an
     // independent Simpson quadrature of the definition (Verbraken et al. 2013, eq. 10).
-    let scores = [0.95, 0.9, 0.85, 0.8, 0.7, 0.7, 0.6, 0.5, 0.4, 0.35, 0.3, 0.2, 0.1, 0.05];
+    let scores = [
+        0.95, 0.9, 0.85, 0.8, 0.7, 0.7, 0.6, 0.5, 0.4, 0.35, 0.3, 0.2, 0.1, 0.05,
+    ];
     let churned = [
         true, true, false, true, true, false, false, true, false, false, false, false, true, false,
     ];
@@ -142,9 +165,19 @@ fn empc_matches_numerical_integration() {
     let pi0 = 6.0 / 14.0;
     assert_relative_eq!(p.targeted_share, pi0, max_relative = 1e-6);
     // EMPC of a perfect model = CLV·π0·(E[γ](1-δ) - φ) = 200·(6/14)·(0.3·0.95 - 0.005).
-    assert_relative_eq!(p.empc, 200.0 * pi0 * (0.3 * 0.95 - 0.005), max_relative = 1e-6);
-    let e = Empc::new().incentive(300.0).evaluate(&scores, &churned).unwrap_err();
-    assert_eq!(e.to_string(), "option `incentive` must be below the clv (200), got 300");
+    assert_relative_eq!(
+        p.empc,
+        200.0 * pi0 * (0.3 * 0.95 - 0.005),
+        max_relative = 1e-6
+    );
+    let e = Empc::new()
+        .incentive(300.0)
+        .evaluate(&scores, &churned)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "option `incentive` must be below the clv (200), got 300"
+    );
     assert!(Empc::new().evaluate(&[0.1, 0.2], &[true, true]).is_err());
 }
 
@@ -156,7 +189,10 @@ fn five_customer_allocation_models_worked_example() {
     // knapsack optimum.
     let offers = five_offers();
     for method in [AllocationMethod::Greedy, AllocationMethod::Exact] {
-        let a = BudgetAllocator::new().method(method).allocate(&offers, 100.0).unwrap();
+        let a = BudgetAllocator::new()
+            .method(method)
+            .allocate(&offers, 100.0)
+            .unwrap();
         assert_eq!(a.customers(), vec![0, 1], "{method}");
         assert_relative_eq!(a.spend(), 90.0, max_relative = EXACT);
         assert_relative_eq!(a.gain(), 230.0, max_relative = TIGHT);
@@ -187,7 +223,10 @@ fn greedy_not_optimal_and_best_single_check() {
         RetentionOffer::new(2, 6.0, 6.6).unwrap(),
     ];
     let g = BudgetAllocator::new().allocate(&offers, 10.0).unwrap();
-    let e = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, 10.0).unwrap();
+    let e = BudgetAllocator::new()
+        .method(AllocationMethod::Exact)
+        .allocate(&offers, 10.0)
+        .unwrap();
     assert_relative_eq!(g.gain(), 6.6, max_relative = TIGHT);
     assert_relative_eq!(e.gain(), 10.0, max_relative = TIGHT);
     assert!(g.gain() >= 0.5 * e.gain());
@@ -204,7 +243,10 @@ fn multiple_offers_choose_at_most_one() {
         RetentionOffer::new(1, 20.0, 30.0).unwrap(),
     ];
     for method in [AllocationMethod::Greedy, AllocationMethod::Exact] {
-        let a = BudgetAllocator::new().method(method).allocate(&offers, 40.0).unwrap();
+        let a = BudgetAllocator::new()
+            .method(method)
+            .allocate(&offers, 40.0)
+            .unwrap();
         let mut seen = a.customers();
         seen.dedup();
         assert_eq!(seen.len(), a.chosen().len());
@@ -212,15 +254,24 @@ fn multiple_offers_choose_at_most_one() {
     }
     // Budget 50: large + customer 1 = 90 (exact); greedy upgrades small -> large
     // (incremental ROI 1.5) after customer 1 (ROI 1.5, tie by customer): also 90.
-    let e = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, 50.0).unwrap();
+    let e = BudgetAllocator::new()
+        .method(AllocationMethod::Exact)
+        .allocate(&offers, 50.0)
+        .unwrap();
     assert_relative_eq!(e.gain(), 90.0, max_relative = TIGHT);
-    assert_eq!(e.chosen().iter().map(|c| c.offer).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        e.chosen().iter().map(|c| c.offer).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
 }
 
 #[test]
 fn exact_errors() {
     let offers = vec![RetentionOffer::new(0, 1.005, 2.0).unwrap()];
-    let e = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, 10.0).unwrap_err();
+    let e = BudgetAllocator::new()
+        .method(AllocationMethod::Exact)
+        .allocate(&offers, 10.0)
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "offer cost for the exact method at offer 0 (customer 0) must be a whole number of cents (use the greedy method otherwise), got 1.005"
@@ -234,13 +285,23 @@ fn exact_errors() {
     ];
     let e = BudgetAllocator::new()
         .method(AllocationMethod::Exact)
+        .reduce(false)
         .memory_limit(1 << 20)
         .allocate(&offers, 1.0e6)
         .unwrap_err();
-    assert!(matches!(e, Error::LimitExceeded { limit: 1_048_576, .. }));
+    assert!(matches!(
+        e,
+        Error::LimitExceeded {
+            limit: 1_048_576,
+            ..
+        }
+    ));
     assert!(e.to_string().contains("use AllocationMethod::Greedy"));
     let e = BudgetAllocator::new().allocate(&offers, -1.0).unwrap_err();
-    assert_eq!(e.to_string(), "option `budget` must be finite and >= 0, got -1");
+    assert_eq!(
+        e.to_string(),
+        "option `budget` must be finite and >= 0, got -1"
+    );
 }
 
 #[test]
@@ -248,7 +309,9 @@ fn checkpointed_dp_equals_one_block_dp() {
     // A memory limit that forces several blocks must give the same optimum.
     let mut g = 12345u64;
     let mut next = || {
-        g = g.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        g = g
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (g >> 33) as f64 / (1u64 << 31) as f64
     };
     let offers: Vec<RetentionOffer> = (0..200)
@@ -257,18 +320,30 @@ fn checkpointed_dp_equals_one_block_dp() {
             RetentionOffer::new(i / 2, cost, cost * (0.5 + 2.0 * next())).unwrap()
         })
         .collect();
-    let one = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, 300.0).unwrap();
+    let one = BudgetAllocator::new()
+        .method(AllocationMethod::Exact)
+        .reduce(false)
+        .allocate(&offers, 300.0)
+        .unwrap();
     // One block needs 100·width bytes of choices + 2 f64 rows = 3.48 MB; 2.4 MB forces
     // blocks of about sqrt(8·100) = 28 customers (peak 6 f64 rows + 28 byte rows, 2.25 MB).
     let limit = 2_400_000;
     let many = BudgetAllocator::new()
         .method(AllocationMethod::Exact)
+        .reduce(false)
         .memory_limit(limit)
         .allocate(&offers, 300.0)
         .unwrap();
     assert!(many.memory_bytes().unwrap() <= limit);
     assert_relative_eq!(one.gain(), many.gain(), max_relative = 1e-12);
     assert!(many.spend() <= 300.0);
+    // The reduction leaves fewer offers for the DP and the same optimum.
+    let reduced = BudgetAllocator::new()
+        .method(AllocationMethod::Exact)
+        .allocate(&offers, 300.0)
+        .unwrap();
+    assert!(reduced.dp_offers().unwrap() < 200);
+    assert_relative_eq!(one.gain(), reduced.gain(), max_relative = 1e-12);
 }
 
 /// Brute force over all choices of at most one offer per customer.
@@ -314,10 +389,15 @@ proptest! {
     #[test]
     fn knapsack_equals_brute_force(offers in offers_strategy(15), budget_cents in 0u32..12_000) {
         let budget = f64::from(budget_cents) / 100.0;
-        let exact = BudgetAllocator::new().method(AllocationMethod::Exact).allocate(&offers, budget).unwrap();
         let bf = brute_force(&offers, budget);
-        prop_assert!((exact.gain() - bf).abs() <= 1e-9 * bf.max(1.0), "exact {} brute {}", exact.gain(), bf);
-        prop_assert!(exact.spend() <= budget);
+        for reduce in [true, false] {
+            let exact = BudgetAllocator::new().method(AllocationMethod::Exact).reduce(reduce).allocate(&offers, budget).unwrap();
+            prop_assert!((exact.gain() - bf).abs() <= 1e-9 * bf.max(1.0), "exact (reduce {}) {} brute {}", reduce, exact.gain(), bf);
+            prop_assert!(exact.spend() <= budget);
+            let mut c = exact.customers();
+            c.dedup();
+            prop_assert_eq!(c.len(), exact.chosen().len());
+        }
         let greedy = BudgetAllocator::new().allocate(&offers, budget).unwrap();
         prop_assert!(greedy.spend() <= budget);
         prop_assert!(greedy.gain() >= 0.5 * bf - 1e-9, "greedy {} < half of {}", greedy.gain(), bf);
@@ -422,15 +502,28 @@ fn matching_four_customer_base_by_tier_and_segment() {
         ValueSegment::SubValuable,
         ValueSegment::LowValue,
     ];
-    let fit = CostMatching::new().fit(&v, &c, Some(&tiers), Some(&segs)).unwrap();
-    assert_relative_eq!(fit.tiers()[0].index.unwrap(), 5.0 / 7.0, max_relative = EXACT);
-    assert_relative_eq!(fit.tiers()[1].index.unwrap(), 5.0 / 3.0, max_relative = EXACT);
+    let fit = CostMatching::new()
+        .fit(&v, &c, Some(&tiers), Some(&segs))
+        .unwrap();
+    assert_relative_eq!(
+        fit.tiers()[0].index.unwrap(),
+        5.0 / 7.0,
+        max_relative = EXACT
+    );
+    assert_relative_eq!(
+        fit.tiers()[1].index.unwrap(),
+        5.0 / 3.0,
+        max_relative = EXACT
+    );
     // Sub-valuable {1, 2}: value .5, cost .6 -> 1.2; low value {3}: .2/.1 = 2.
     assert_eq!(fit.segments()[1].group, ValueSegment::SubValuable);
     assert_relative_eq!(fit.segments()[1].index.unwrap(), 1.2, max_relative = EXACT);
     assert_relative_eq!(fit.segments()[2].index.unwrap(), 2.0, max_relative = EXACT);
     // By index: most over-served is customer 3 (M = 2), most under-served 0 (M = .5).
-    let by_index = CostMatching::new().rank_by(MatchRanking::Index).fit(&v, &c, None, None).unwrap();
+    let by_index = CostMatching::new()
+        .rank_by(MatchRanking::Index)
+        .fit(&v, &c, None, None)
+        .unwrap();
     assert_eq!(by_index.over_served()[0].customer, 3);
     assert_eq!(by_index.under_served()[0].customer, 0);
     let text = fit.to_string();
@@ -441,17 +534,42 @@ fn matching_four_customer_base_by_tier_and_segment() {
 
 #[test]
 fn matching_errors_are_pinned() {
-    let e = CostMatching::new().fit(&[1.0, 2.0], &[1.0], None, None).unwrap_err();
-    assert_eq!(e.to_string(), "dimension mismatch in costs (one per customer): expected 2, found 1");
-    let e = CostMatching::new().fit(&[1.0, f64::NAN], &[1.0, 1.0], None, None).unwrap_err();
-    assert_eq!(e.to_string(), "`values` has a non-finite value (NaN) at index 1");
-    let e = CostMatching::new().fit(&[1.0, -2.0], &[1.0, 1.0], None, None).unwrap_err();
-    assert_eq!(e.to_string(), "values at customer 1 must be finite and >= 0, got -2");
-    let e = CostMatching::new().fit(&[1.0], &[0.0], None, None).unwrap_err();
-    assert_eq!(e.to_string(), "invalid costs: the total must be finite and > 0, got 0");
-    assert!(matches!(CostMatching::new().fit(&[], &[], None, None), Err(Error::Empty { .. })));
+    let e = CostMatching::new()
+        .fit(&[1.0, 2.0], &[1.0], None, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in costs (one per customer): expected 2, found 1"
+    );
+    let e = CostMatching::new()
+        .fit(&[1.0, f64::NAN], &[1.0, 1.0], None, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`values` has a non-finite value (NaN) at index 1"
+    );
+    let e = CostMatching::new()
+        .fit(&[1.0, -2.0], &[1.0, 1.0], None, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "values at customer 1 must be finite and >= 0, got -2"
+    );
+    let e = CostMatching::new()
+        .fit(&[1.0], &[0.0], None, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid costs: the total must be finite and > 0, got 0"
+    );
+    assert!(matches!(
+        CostMatching::new().fit(&[], &[], None, None),
+        Err(Error::Empty { .. })
+    ));
     // A customer of zero value with a cost: index undefined, weighted mean below 1.
-    let fit = CostMatching::new().fit(&[1.0, 0.0], &[1.0, 1.0], None, None).unwrap();
+    let fit = CostMatching::new()
+        .fit(&[1.0, 0.0], &[1.0, 1.0], None, None)
+        .unwrap();
     assert_eq!(fit.indices()[1], None);
     assert_relative_eq!(fit.weighted_mean_index(), 0.5, max_relative = EXACT);
 }
@@ -467,14 +585,19 @@ fn tilted_budget_capped_at_max_justified_spend() {
     // Caps c* = p γ V: customer 0 at 60. Freed 90 goes to the others by weight:
     // λ = (480 - 60)/330, budgets 130·λ = 165.4545..., 100·λ = 127.2727...
     let caps = [60.0, 1e9, 1e9, 1e9];
-    let s = TargetBudget::new().split(480.0, &v, &tiers, Some(&caps)).unwrap();
+    let s = TargetBudget::new()
+        .split(480.0, &v, &tiers, Some(&caps))
+        .unwrap();
     assert_relative_eq!(s.budgets()[0], 60.0, max_relative = EXACT);
     assert_relative_eq!(s.budgets()[1], 130.0 * 420.0 / 330.0, max_relative = TIGHT);
     assert_relative_eq!(s.budgets()[2], 100.0 * 420.0 / 330.0, max_relative = TIGHT);
     assert_eq!(s.tiers()[0].capped, 1);
     assert!(s.to_string().contains("high-end"));
     // Flat tilts: proportional to value.
-    let s = TargetBudget::new().tilts(TierTilts::flat()).split(400.0, &v, &tiers, None).unwrap();
+    let s = TargetBudget::new()
+        .tilts(TierTilts::flat())
+        .split(400.0, &v, &tiers, None)
+        .unwrap();
     assert_eq!(s.budgets(), &[100.0; 4]);
 }
 
@@ -498,7 +621,11 @@ fn fisher_convictions_r_documentation() {
     // two-sided p = 0.0005367, alternative "less" p = 0.0004652 (also scipy 1.17.1
     // fisher_exact: 0.0005367241191434357 and 0.000465180943362905).
     let t = FisherExact::test(2, 10, 15, 3).unwrap();
-    assert_relative_eq!(t.p_two_sided, 0.000_536_724_119_143_435_7, max_relative = 1e-9);
+    assert_relative_eq!(
+        t.p_two_sided,
+        0.000_536_724_119_143_435_7,
+        max_relative = 1e-9
+    );
     assert_relative_eq!(t.p_less, 0.000_465_180_943_362_905, max_relative = 1e-9);
     assert!(FisherExact::test(0, 0, 0, 0).is_err());
 }
@@ -509,29 +636,54 @@ fn two_proportions_aspirin_agresti() {
     // Health Study: myocardial infarction 189 of 11,034 (placebo) vs 104 of 11,037
     // (aspirin). Difference 0.0077, SE 0.0015, 95% CI (0.005, 0.011); Pearson X² = 25.01
     // (statsmodels 0.15.0 proportions_ztest: z = 5.001388204008378).
-    let e = CampaignEffect::new().evaluate(189, 11_034, 104, 11_037).unwrap();
+    let e = CampaignEffect::new()
+        .evaluate(189, 11_034, 104, 11_037)
+        .unwrap();
     assert_relative_eq!(e.difference, 0.0077, max_relative = published(0.0077, 4));
     assert_relative_eq!(e.std_error, 0.0015, max_relative = published(0.0015, 4));
     assert_relative_eq!(e.conf_int.0, 0.005, max_relative = published(0.005, 3));
     assert_relative_eq!(e.conf_int.1, 0.011, max_relative = published(0.011, 3));
     assert_relative_eq!(e.z.unwrap(), 5.001_388_204_008_378, max_relative = TIGHT);
-    assert_relative_eq!(e.z.unwrap().powi(2), 25.01, max_relative = published(25.01, 2));
+    assert_relative_eq!(
+        e.z.unwrap().powi(2),
+        25.01,
+        max_relative = published(25.01, 2)
+    );
     assert!(e.p_value.unwrap() < 1e-6 && e.fisher.p_two_sided < 1e-5);
     let e = CampaignEffect::new().evaluate(2, 1, 1, 1).unwrap_err();
-    assert_eq!(e.to_string(), "customers retained at treated group must be at most the group size 1, got 2");
+    assert_eq!(
+        e.to_string(),
+        "customers retained at treated group must be at most the group size 1, got 2"
+    );
     let e = CampaignEffect::new().evaluate(0, 0, 1, 1).unwrap_err();
-    assert_eq!(e.to_string(), "treated group needs at least 1 observations, got 0");
-    let e = CampaignEffect::new().confidence(1.0).evaluate(1, 2, 1, 2).unwrap_err();
-    assert_eq!(e.to_string(), "option `confidence` must be in (0, 1), got 1");
+    assert_eq!(
+        e.to_string(),
+        "treated group needs at least 1 observations, got 0"
+    );
+    let e = CampaignEffect::new()
+        .confidence(1.0)
+        .evaluate(1, 2, 1, 2)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "option `confidence` must be in (0, 1), got 1"
+    );
 }
 
 #[test]
 fn campaign_effect_incremental_value() {
     // 900/1000 vs 850/1000: D = .05; 50 extra customers; at 300 each, 15,000.
-    let e = CampaignEffect::new().value_per_retained(300.0).evaluate(900, 1000, 850, 1000).unwrap();
+    let e = CampaignEffect::new()
+        .value_per_retained(300.0)
+        .evaluate(900, 1000, 850, 1000)
+        .unwrap();
     assert_relative_eq!(e.incremental_retained, 50.0, max_relative = TIGHT);
     assert_relative_eq!(e.incremental_value.unwrap(), 15_000.0, max_relative = TIGHT);
-    assert_relative_eq!(e.relative_uplift.unwrap(), 0.05 / 0.85, max_relative = TIGHT);
+    assert_relative_eq!(
+        e.relative_uplift.unwrap(),
+        0.05 / 0.85,
+        max_relative = TIGHT
+    );
     assert!(e.to_string().contains("Fisher exact p"));
 }
 
@@ -540,17 +692,29 @@ fn sample_size_fleiss_levin_paik() {
     // Fleiss, Levin & Paik (2003) §4.2, eqs. (4.14)-(4.15) by hand for p1 = .15,
     // p2 = .30, α = .05 two-sided, power .80:
     // n = [1.959964·sqrt(2·.225·.775) + 0.841621·sqrt(.1275 + .21)]² / .15² = 120.47 -> 121;
-    // n' = n/4·[1 + sqrt(1 + 4/(n·.15))]² = 133.47 -> 134 (Fleiss's Table A.4 gives 134).
+    // n' = n/4·[1 + sqrt(1 + 4/(n·.15))]² = 133.47 -> 134 (recomputed with scipy 1.17.1
+    // norm.ppf: 120.47193818474688 and 133.47228520277946).
     let r = SampleSize::new().per_group(prob(0.15), prob(0.30)).unwrap();
     assert_relative_eq!(r.exact, 120.47, max_relative = published(120.47, 2));
+    assert_relative_eq!(r.exact, 120.471_938_184_746_88, max_relative = TIGHT);
     assert_eq!(r.uncorrected, 121);
     assert_eq!(r.corrected, 134);
     assert_eq!(r.per_group, 134);
-    let r = SampleSize::new().continuity_correction(false).per_group(prob(0.30), prob(0.15)).unwrap();
+    let r = SampleSize::new()
+        .continuity_correction(false)
+        .per_group(prob(0.30), prob(0.15))
+        .unwrap();
     assert_eq!(r.per_group, 121);
-    let e = SampleSize::new().per_group(prob(0.2), prob(0.2)).unwrap_err();
+    let e = SampleSize::new()
+        .per_group(prob(0.2), prob(0.2))
+        .unwrap_err();
     assert!(e.to_string().contains("no difference to detect"));
-    assert!(SampleSize::new().power(1.0).per_group(prob(0.2), prob(0.3)).is_err());
+    assert!(
+        SampleSize::new()
+            .power(1.0)
+            .per_group(prob(0.2), prob(0.3))
+            .is_err()
+    );
 }
 
 // ---------------------------------------------------------------- plan
@@ -558,23 +722,51 @@ fn sample_size_fleiss_levin_paik() {
 #[test]
 fn plan_uses_strategy_book_and_serialises() {
     let profiles = [
-        CustomerProfile::new(ValueSegment::Valuable, Some(LifecycleStage::Maturity), Tier::HighEnd),
-        CustomerProfile::new(ValueSegment::LowValue, Some(LifecycleStage::Decline), Tier::Mass),
+        CustomerProfile::new(
+            ValueSegment::Valuable,
+            Some(LifecycleStage::Maturity),
+            Tier::HighEnd,
+        ),
+        CustomerProfile::new(
+            ValueSegment::LowValue,
+            Some(LifecycleStage::Decline),
+            Tier::Mass,
+        ),
         CustomerProfile::new(ValueSegment::LowValue, None, Tier::Group),
     ];
-    let plan = RetentionPlan::build(&StrategyBook::default(), &profiles, &[100.0, 0.0, 20.0], &[50.0, 0.0, 4.0]).unwrap();
+    let plan = RetentionPlan::build(
+        &StrategyBook::default(),
+        &profiles,
+        &[100.0, 0.0, 20.0],
+        &[50.0, 0.0, 4.0],
+    )
+    .unwrap();
     assert_eq!(plan.rows()[0].bond, BondLevel::Structural);
     assert_eq!(plan.rows()[1].bond, BondLevel::Financial);
     assert_eq!(plan.rows()[2].bond, BondLevel::Structural);
-    assert!(plan.rows()[1].actions.iter().any(|a| a.to_string() == "let go"));
+    assert!(
+        plan.rows()[1]
+            .actions
+            .iter()
+            .any(|a| a.to_string() == "let go")
+    );
     assert_relative_eq!(plan.total_gain(), 54.0, max_relative = EXACT);
     assert_eq!(plan.summary().len(), 2);
     let text = plan.to_string();
     assert!(text.contains("maturity") && text.contains("structural (level 3)"));
     let json = serde_json::to_string(&plan).unwrap();
     assert!(json.contains("\"bond\":\"Structural\""));
-    let e = RetentionPlan::build(&StrategyBook::default(), &profiles, &[1.0], &[1.0, 2.0, 3.0]).unwrap_err();
-    assert_eq!(e.to_string(), "dimension mismatch in budgets (one per customer): expected 3, found 1");
+    let e = RetentionPlan::build(
+        &StrategyBook::default(),
+        &profiles,
+        &[1.0],
+        &[1.0, 2.0, 3.0],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dimension mismatch in budgets (one per customer): expected 3, found 1"
+    );
 }
 
 #[test]

@@ -127,6 +127,7 @@ impl fmt::Display for AllocationMethod {
 /// |---|---|---|---|
 /// | `method` | [`AllocationMethod::Greedy`] | greedy or exact | |
 /// | `memory_limit` | 1 GiB (`1 << 30` bytes) | most memory the exact method may use | > 0 |
+/// | `reduce` | `true` | exact: fix variables by Lagrangian bounds before the DP | |
 ///
 /// Only offers with a positive gain and a cost within the budget are candidates; at most
 /// one offer per customer is chosen; the spend never exceeds the budget.
@@ -154,6 +155,16 @@ impl fmt::Display for AllocationMethod {
 /// one block and one pass. When even the best block size exceeds `memory_limit`,
 /// [`Error::LimitExceeded`] suggests the greedy method.
 ///
+/// **Reduction** (exact, option `reduce`, default on). Before the dynamic programme,
+/// offers that no optimal solution uses are removed and customers whose offer every
+/// optimal solution uses are fixed (Dembo & Hammer 1980, extended to one offer per
+/// customer): with `λ` the ROI of the LP relaxation's critical increment, the
+/// Lagrangian bound `U = λ·B + Σ_i max(0, max_k (g_k - λ·c_k))` drops by the forced
+/// choice's shortfall, and a choice whose bound falls below the greedy solution's gain
+/// cannot be optimal. On typical campaign data (many customers, a budget for a few
+/// percent of them) this leaves a small core for the DP; [`Allocation::dp_offers`]
+/// reports its size. The optimum is unchanged.
+///
 /// # Example
 ///
 /// ```
@@ -178,11 +189,15 @@ impl fmt::Display for AllocationMethod {
 /// - Sinha, P. & Zoltners, A. A. (1979). The multiple-choice knapsack problem.
 ///   *Operations Research* 27(3), 503-515.
 /// - Kellerer, H., Pferschy, U. & Pisinger, D. (2004). *Knapsack Problems*. Springer
-///   (greedy 1/2-approximation, §2.5; dynamic programming, §2.3).
+///   (greedy 1/2-approximation, §2.5; dynamic programming, §2.3; reduction, §3.2;
+///   multiple-choice knapsack, ch. 11).
+/// - Dembo, R. S. & Hammer, P. L. (1980). A reduction algorithm for knapsack problems.
+///   *Methods of Operations Research* 36, 49-60.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BudgetAllocator {
     method: AllocationMethod,
     memory_limit: usize,
+    reduce: bool,
 }
 
 impl Default for BudgetAllocator {
@@ -190,6 +205,7 @@ impl Default for BudgetAllocator {
         BudgetAllocator {
             method: AllocationMethod::Greedy,
             memory_limit: 1 << 30,
+            reduce: true,
         }
     }
 }
@@ -242,6 +258,7 @@ pub struct Allocation {
     curve: Vec<MarginalStep>,
     best_single_used: bool,
     memory_bytes: Option<usize>,
+    dp_offers: Option<usize>,
 }
 
 impl BudgetAllocator {
@@ -263,6 +280,20 @@ impl BudgetAllocator {
     pub fn memory_limit(mut self, bytes: usize) -> BudgetAllocator {
         self.memory_limit = bytes;
         self
+    }
+
+    /// Exact only: fix variables by Lagrangian bounds before the dynamic programme
+    /// (default `true`; see the type docs). The optimum is the same either way.
+    #[must_use]
+    pub fn reduce(mut self, yes: bool) -> BudgetAllocator {
+        self.reduce = yes;
+        self
+    }
+
+    /// Whether the exact method reduces the problem first.
+    #[must_use]
+    pub fn get_reduce(&self) -> bool {
+        self.reduce
     }
 
     /// The method.
@@ -318,7 +349,9 @@ impl BudgetAllocator {
             .collect();
         let mut result = match self.method {
             AllocationMethod::Greedy => greedy(offers, &candidates, budget),
-            AllocationMethod::Exact => exact(offers, &candidates, budget, self.memory_limit)?,
+            AllocationMethod::Exact => {
+                exact(offers, &candidates, budget, self.memory_limit, self.reduce)?
+            }
         };
         result.options = *self;
         result.offers = offers.len();
@@ -339,6 +372,7 @@ fn empty(budget: f64) -> Allocation {
         curve: Vec::new(),
         best_single_used: false,
         memory_bytes: None,
+        dp_offers: None,
     }
 }
 
@@ -378,7 +412,11 @@ impl Groups {
     }
 
     fn max_len(&self) -> usize {
-        self.starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+        self.starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -407,13 +445,24 @@ fn step(offers: &[RetentionOffer], from: u32, to: u32) -> (f64, f64) {
 }
 
 fn rank_of(cost: f64, gain: f64) -> u64 {
-    let roi = if cost > 0.0 { gain / cost } else { f64::INFINITY };
+    let roi = if cost > 0.0 {
+        gain / cost
+    } else {
+        f64::INFINITY
+    };
     !roi.to_bits()
 }
 
 fn greedy(offers: &[RetentionOffer], candidates: &[usize], budget: f64) -> Allocation {
     let groups = Groups::new(offers, candidates);
-    let mut incs: Vec<Increment> = Vec::with_capacity(candidates.len());
+    let incs = hull_increments(offers, &groups);
+    greedy_fill(offers, candidates, &groups, &incs, budget)
+}
+
+/// Each customer's offers reduced to the increments of their upper concave hull in
+/// (cost, gain) from "no offer", all sorted by incremental ROI descending.
+fn hull_increments(offers: &[RetentionOffer], groups: &Groups) -> Vec<Increment> {
+    let mut incs: Vec<Increment> = Vec::with_capacity(groups.order.len());
     let mut pts: Vec<usize> = Vec::new();
     let mut hull: Vec<u32> = Vec::new();
     let xy = |p: u32| {
@@ -476,12 +525,23 @@ fn greedy(offers: &[RetentionOffer], candidates: &[usize], budget: f64) -> Alloc
     // Incremental ROI descending, free steps first; ties by customer. Within a customer
     // the hull's increments have strictly falling ROI, so they stay in upgrade order.
     incs.sort_unstable_by_key(|x| (x.rank, x.group));
+    incs
+}
+
+/// Take the sorted increments while they fit, then compare with the best single offer.
+fn greedy_fill(
+    offers: &[RetentionOffer],
+    candidates: &[usize],
+    groups: &Groups,
+    incs: &[Increment],
+    budget: f64,
+) -> Allocation {
     let mut current: Vec<u32> = vec![NONE; groups.len()];
     let mut blocked = vec![false; groups.len()];
     let mut spend = 0.0;
     let mut gain = 0.0;
     let mut curve = Vec::new();
-    for x in &incs {
+    for x in incs {
         let gi = x.group as usize;
         if blocked[gi] || current[gi] != x.from {
             continue;
@@ -514,21 +574,21 @@ fn greedy(offers: &[RetentionOffer], candidates: &[usize], budget: f64) -> Alloc
         .copied()
         .max_by(|&a, &b| offers[a].gain.total_cmp(&offers[b].gain).then(b.cmp(&a)));
     let mut best_single_used = false;
-    if let Some(b) = best {
-        if offers[b].gain > gain {
-            best_single_used = true;
-            chosen = vec![b];
-            spend = offers[b].cost;
-            gain = offers[b].gain;
-            curve = vec![MarginalStep {
-                customer: offers[b].customer,
-                cost: offers[b].cost,
-                gain: offers[b].gain,
-                marginal_roi: offers[b].roi(),
-                cumulative_spend: spend,
-                cumulative_gain: gain,
-            }];
-        }
+    if let Some(b) = best
+        && offers[b].gain > gain
+    {
+        best_single_used = true;
+        chosen = vec![b];
+        spend = offers[b].cost;
+        gain = offers[b].gain;
+        curve = vec![MarginalStep {
+            customer: offers[b].customer,
+            cost: offers[b].cost,
+            gain: offers[b].gain,
+            marginal_roi: offers[b].roi(),
+            cumulative_spend: spend,
+            cumulative_gain: gain,
+        }];
     }
     let mut a = empty(budget);
     a.chosen = chosen_rows(offers, chosen);
@@ -581,25 +641,67 @@ impl Choices {
 }
 
 /// One DP row: `next[w] = max(prev[w], max_j prev[w - c_j] + g_j)`; records the
-/// choice (0 = none, j + 1 = offer j of the group) when `choice` is given.
+/// choice (0 = none, j + 1 = offer j of the group) when `choice` is given. The first
+/// offer is fused with the copy of `prev`, so a one-offer customer costs one pass.
 fn dp_row(
     prev: &[f64],
     next: &mut [f64],
     group: &[(usize, f64)],
     mut choice: Option<(&mut [u8], usize)>,
 ) {
-    next.copy_from_slice(prev);
-    if let Some((c, _)) = choice.as_mut() {
-        c.fill(0);
-    }
+    let width = prev.len();
+    let mut first = true;
     for (j, &(cost, gain)) in group.iter().enumerate() {
-        if cost >= prev.len() {
+        if cost >= width {
             continue;
         }
         let tag = (j + 1) as u16;
+        if first {
+            first = false;
+            next[..cost].copy_from_slice(&prev[..cost]);
+            let shifted = &prev[..width - cost];
+            match choice.as_mut() {
+                None => {
+                    for ((n, &keep), &p) in next[cost..].iter_mut().zip(&prev[cost..]).zip(shifted)
+                    {
+                        let cand = p + gain;
+                        *n = if cand > keep { cand } else { keep };
+                    }
+                }
+                Some((c, 1)) => {
+                    c[..cost].fill(0);
+                    for (((n, t), &keep), &p) in next[cost..]
+                        .iter_mut()
+                        .zip(c[cost..].iter_mut())
+                        .zip(&prev[cost..])
+                        .zip(shifted)
+                    {
+                        let cand = p + gain;
+                        let take = cand > keep;
+                        *n = if take { cand } else { keep };
+                        *t = u8::from(take) * (tag as u8);
+                    }
+                }
+                Some((c, _)) => {
+                    c.fill(0);
+                    for w in cost..width {
+                        let cand = prev[w - cost] + gain;
+                        if cand > prev[w] {
+                            next[w] = cand;
+                            let b = tag.to_le_bytes();
+                            c[2 * w] = b[0];
+                            c[2 * w + 1] = b[1];
+                        } else {
+                            next[w] = prev[w];
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         match choice.as_mut() {
             None => {
-                for (n, &p) in next[cost..].iter_mut().zip(&prev[..prev.len() - cost]) {
+                for (n, &p) in next[cost..].iter_mut().zip(&prev[..width - cost]) {
                     let cand = p + gain;
                     if cand > *n {
                         *n = cand;
@@ -608,7 +710,7 @@ fn dp_row(
             }
             Some((c, bytes)) => {
                 let bytes = *bytes;
-                for (w, &p) in (cost..prev.len()).zip(&prev[..prev.len() - cost]) {
+                for (w, &p) in (cost..width).zip(&prev[..width - cost]) {
                     let cand = p + gain;
                     if cand > next[w] {
                         next[w] = cand;
@@ -624,44 +726,24 @@ fn dp_row(
             }
         }
     }
+    if first {
+        // No offer fits: the row is the previous one, with no choices.
+        next.copy_from_slice(prev);
+        if let Some((c, _)) = choice.as_mut() {
+            c.fill(0);
+        }
+    }
 }
 
-fn exact(
+/// The exact multiple-choice knapsack on `candidates` with costs `cents` and a budget
+/// of `budget_cents`: the chosen offers and the peak memory in bytes.
+fn dp_solve(
     offers: &[RetentionOffer],
     candidates: &[usize],
-    budget: f64,
+    cents: &[u64],
+    budget_cents: u64,
     memory_limit: usize,
-) -> Result<Allocation> {
-    // Costs in whole cents.
-    let mut cents: Vec<u64> = vec![0; offers.len()];
-    for &i in candidates {
-        let c = offers[i].cost * 100.0;
-        let r = c.round();
-        if (c - r).abs() > 1e-6 || r > 9.0e15 {
-            return Err(Error::InvalidValue {
-                what: "offer cost for the exact method".into(),
-                location: format!("offer {i} (customer {})", offers[i].customer),
-                value: offers[i].cost,
-                expected: "a whole number of cents (use the greedy method otherwise)".into(),
-            });
-        }
-        cents[i] = r as u64;
-    }
-    let budget_cents = (budget * 100.0 + 1e-6).floor();
-    if budget_cents > 9.0e15 {
-        return Err(Error::LimitExceeded {
-            what: "exact knapsack budget in cents".into(),
-            limit: 9_000_000_000_000_000,
-            got: usize::MAX,
-            suggestion: "use AllocationMethod::Greedy".into(),
-        });
-    }
-    let mut budget_cents = budget_cents as u64;
-    // Whole-cent spends must convert back to at most `budget` (correctly rounded
-    // division is monotone, so checking the largest is enough).
-    while budget_cents > 0 && budget_cents as f64 / 100.0 > budget {
-        budget_cents -= 1;
-    }
+) -> Result<(Vec<usize>, usize)> {
     let unit = candidates
         .iter()
         .map(|&i| cents[i])
@@ -670,9 +752,7 @@ fn exact(
         .max(1);
     let groups = Groups::new(offers, candidates);
     if groups.len() == 0 {
-        let mut a = empty(budget);
-        a.memory_bytes = Some(0);
-        return Ok(a);
+        return Ok((Vec::new(), 0));
     }
     let cap = (budget_cents / unit) as usize;
     let width = cap + 1;
@@ -779,7 +859,148 @@ fn exact(
             }
         }
     }
-    let memory = peak(block).unwrap_or(usize::MAX);
+    Ok((picked, peak(block).unwrap_or(usize::MAX)))
+}
+
+/// The outcome of the reduction: offers fixed into every optimal solution, their cost,
+/// and the offers left for the dynamic programme.
+struct Reduced {
+    fixed: Vec<usize>,
+    fixed_cents: u64,
+    kept: Vec<usize>,
+}
+
+/// Variable fixing before the dynamic programme (Dembo & Hammer 1980, extended to one
+/// offer per customer). With `λ` the ROI of the critical increment of the LP relaxation,
+/// `U = λ·B + Σ_customers max(0, max_k (g_k - λ·c_k))` bounds every solution (weak
+/// Lagrangian duality), and forcing customer `i` to take offer `k` (or none) lowers the
+/// bound to `U - M_i + (g_k - λ·c_k)` (or `U - M_i`), with `M_i` the customer's term. Any
+/// choice whose bound is below the greedy solution's gain is in no optimal solution:
+/// such offers are dropped, and a customer left with one offer that it must take is
+/// fixed. `None` when nothing can be fixed or the bounds are numerically unsafe.
+fn reduction(
+    offers: &[RetentionOffer],
+    candidates: &[usize],
+    budget: f64,
+    cents: &[u64],
+    budget_cents: u64,
+) -> Option<Reduced> {
+    let groups = Groups::new(offers, candidates);
+    let incs = hull_increments(offers, &groups);
+    let lower = greedy_fill(offers, candidates, &groups, &incs, budget).gain;
+    // λ: ROI of the first increment that does not fit (0 when everything fits).
+    let mut remaining = budget;
+    let mut lambda = 0.0;
+    for x in &incs {
+        let (c, g) = step(offers, x.from, x.to);
+        if c <= remaining {
+            remaining -= c;
+        } else {
+            lambda = if c > 0.0 { g / c } else { 0.0 };
+            break;
+        }
+    }
+    let term = |i: usize| offers[i].gain - lambda * offers[i].cost;
+    let best_terms: Vec<f64> = (0..groups.len())
+        .map(|g| groups.get(g).iter().map(|&i| term(i)).fold(0.0, f64::max))
+        .collect();
+    let upper = lambda * budget + best_terms.iter().sum::<f64>();
+    if !upper.is_finite() {
+        return None;
+    }
+    let tol = 1e-9 * upper.abs().max(1.0);
+    let cut = lower - tol;
+    let mut fixed = Vec::new();
+    let mut kept = Vec::new();
+    for (g, &m) in best_terms.iter().enumerate() {
+        let base = upper - m;
+        let keep: Vec<usize> = groups
+            .get(g)
+            .iter()
+            .copied()
+            .filter(|&i| base + term(i) >= cut)
+            .collect();
+        let must_take = base < cut;
+        match (must_take, keep.as_slice()) {
+            (true, []) => return None, // contradicts the bound: do not trust it
+            (true, [only]) => fixed.push(*only),
+            _ => kept.extend(keep),
+        }
+    }
+    if fixed.is_empty() && kept.len() == candidates.len() {
+        return None;
+    }
+    let fixed_cents: u64 = fixed.iter().map(|&i| cents[i]).sum();
+    if fixed_cents > budget_cents {
+        return None;
+    }
+    kept.sort_unstable();
+    Some(Reduced {
+        fixed,
+        fixed_cents,
+        kept,
+    })
+}
+
+fn exact(
+    offers: &[RetentionOffer],
+    candidates: &[usize],
+    budget: f64,
+    memory_limit: usize,
+    reduce: bool,
+) -> Result<Allocation> {
+    // Costs in whole cents.
+    let mut cents: Vec<u64> = vec![0; offers.len()];
+    for &i in candidates {
+        let c = offers[i].cost * 100.0;
+        let r = c.round();
+        if (c - r).abs() > 1e-6 || r > 9.0e15 {
+            return Err(Error::InvalidValue {
+                what: "offer cost for the exact method".into(),
+                location: format!("offer {i} (customer {})", offers[i].customer),
+                value: offers[i].cost,
+                expected: "a whole number of cents (use the greedy method otherwise)".into(),
+            });
+        }
+        cents[i] = r as u64;
+    }
+    let budget_cents = (budget * 100.0 + 1e-6).floor();
+    if budget_cents > 9.0e15 {
+        return Err(Error::LimitExceeded {
+            what: "exact knapsack budget in cents".into(),
+            limit: 9_000_000_000_000_000,
+            got: usize::MAX,
+            suggestion: "use AllocationMethod::Greedy".into(),
+        });
+    }
+    let mut budget_cents = budget_cents as u64;
+    // Whole-cent spends must convert back to at most `budget` (correctly rounded
+    // division is monotone, so checking the largest is enough).
+    while budget_cents > 0 && budget_cents as f64 / 100.0 > budget {
+        budget_cents -= 1;
+    }
+    let (mut picked, dp_offers, memory) = match reduce
+        .then(|| reduction(offers, candidates, budget, &cents, budget_cents))
+        .flatten()
+    {
+        Some(r) => {
+            let (mut picked, memory) = dp_solve(
+                offers,
+                &r.kept,
+                &cents,
+                budget_cents - r.fixed_cents,
+                memory_limit,
+            )?;
+            picked.extend_from_slice(&r.fixed);
+            (picked, r.kept.len(), memory)
+        }
+        None => {
+            let (picked, memory) =
+                dp_solve(offers, candidates, &cents, budget_cents, memory_limit)?;
+            (picked, candidates.len(), memory)
+        }
+    };
+    picked.sort_unstable();
     // Marginal curve: chosen offers by ROI, descending.
     let mut order = picked.clone();
     order.sort_by(|&a, &b| {
@@ -809,6 +1030,7 @@ fn exact(
     a.gain = gain;
     a.curve = curve;
     a.memory_bytes = Some(memory);
+    a.dp_offers = Some(dp_offers);
     Ok(a)
 }
 
@@ -884,13 +1106,24 @@ impl Allocation {
     pub fn memory_bytes(&self) -> Option<usize> {
         self.memory_bytes
     }
+
+    /// Exact only: offers left for the dynamic programme after the reduction (all
+    /// candidates without it).
+    #[must_use]
+    pub fn dp_offers(&self) -> Option<usize> {
+        self.dp_offers
+    }
 }
 
 impl fmt::Display for Allocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Retention budget allocation: {}", self.options.method)?;
         writeln!(f, "  budget                {:>16.2}", self.budget)?;
-        writeln!(f, "  offers / candidates   {:>9} / {:>4}", self.offers, self.candidates)?;
+        writeln!(
+            f,
+            "  offers / candidates   {:>9} / {:>4}",
+            self.offers, self.candidates
+        )?;
         writeln!(f, "  customers chosen      {:>16}", self.chosen.len())?;
         writeln!(f, "  spend                 {:>16.2}", self.spend)?;
         writeln!(f, "  expected net gain     {:>16.2}", self.gain)?;
@@ -903,9 +1136,16 @@ impl fmt::Display for Allocation {
         if let Some(m) = self.memory_bytes {
             writeln!(f, "  DP peak memory        {:>16} bytes", m)?;
         }
+        if let Some(d) = self.dp_offers {
+            writeln!(f, "  offers left for DP    {d:>16}")?;
+        }
         let show = self.curve.len().min(15);
         if show > 0 {
-            writeln!(f, "  Marginal ROI curve (first {show} of {} steps)", self.curve.len())?;
+            writeln!(
+                f,
+                "  Marginal ROI curve (first {show} of {} steps)",
+                self.curve.len()
+            )?;
             writeln!(
                 f,
                 "  {:>10} {:>10} {:>10} {:>10} {:>14} {:>14}",
@@ -926,5 +1166,44 @@ impl fmt::Display for Allocation {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_byte_choices_for_many_offers() {
+        // One customer with 300 offers (cost k cents, gain k·(1 + (k mod 7)/10)), one
+        // with a single offer; budget 3.50 (all 300 offers are candidates: 2-byte choices). The best is the single largest gain among
+        // pairs that fit: brute force over (offer of customer 0 or none) x (offer 1 or not).
+        let mut offers: Vec<RetentionOffer> = (1..=300)
+            .map(|k| {
+                let c = f64::from(k) / 100.0;
+                RetentionOffer::new(0, c, c * (1.0 + f64::from(k % 7) / 10.0)).unwrap()
+            })
+            .collect();
+        offers.push(RetentionOffer::new(1, 1.0, 1.05).unwrap());
+        let budget = 3.5;
+        let mut best = 0.0f64;
+        for o in &offers[..300] {
+            if o.cost() <= budget {
+                best = best.max(o.gain());
+            }
+            if o.cost() + 1.0 <= budget + 1e-12 {
+                best = best.max(o.gain() + 1.05);
+            }
+        }
+        for reduce in [false, true] {
+            let a = BudgetAllocator::new()
+                .method(AllocationMethod::Exact)
+                .reduce(reduce)
+                .allocate(&offers, budget)
+                .unwrap();
+            assert!((a.gain() - best).abs() < 1e-9, "{} vs {best}", a.gain());
+            assert!(a.spend() <= budget);
+        }
     }
 }

@@ -365,8 +365,19 @@ mod tests {
             .tilts(TierTilts::new().group(-1.0))
             .split(1.0, &[1.0], &[Tier::Mass], None)
             .unwrap_err();
-        assert_eq!(e.to_string(), "option `group tilt` must be finite and > 0, got -1");
-        assert!(TargetBudget::new().split(f64::NAN, &[1.0], &[Tier::Mass], None).is_err());
-        assert!(TargetBudget::new().split(1.0, &[0.0], &[Tier::Mass], None).is_err());
+        assert_eq!(
+            e.to_string(),
+            "option `group tilt` must be finite and > 0, got -1"
+        );
+        assert!(
+            TargetBudget::new()
+                .split(f64::NAN, &[1.0], &[Tier::Mass], None)
+                .is_err()
+        );
+        assert!(
+            TargetBudget::new()
+                .split(1.0, &[0.0], &[Tier::Mass], None)
+                .is_err()
+        );
     }
 }

@@ -201,8 +201,7 @@ impl CampaignProfit {
         );
         let (c, d) = (self.contact_cost, self.incentive_cost);
         let targeted = self.customers as f64 * a;
-        let per_targeted =
-            b * g * (self.clv - c - d) + b * (1.0 - g) * (-c) + (1.0 - b) * (-c - d);
+        let per_targeted = b * g * (self.clv - c - d) + b * (1.0 - g) * (-c) + (1.0 - b) * (-c - d);
         let profit = targeted * per_targeted - self.fixed_cost;
         let retained = targeted * b * g;
         let retained_value = retained * self.clv;
@@ -230,9 +229,21 @@ impl fmt::Display for CampaignProfitReport {
         writeln!(f, "  contact cost c           {:>14.2}", c.contact_cost)?;
         writeln!(f, "  incentive cost δ         {:>14.2}", c.incentive_cost)?;
         writeln!(f, "  fixed cost A             {:>14.2}", c.fixed_cost)?;
-        writeln!(f, "  targeted customers       {:>14.1}", self.targeted_customers)?;
-        writeln!(f, "  churners retained        {:>14.1}", self.retained_churners)?;
-        writeln!(f, "  value retained           {:>14.2}", self.retained_value)?;
+        writeln!(
+            f,
+            "  targeted customers       {:>14.1}",
+            self.targeted_customers
+        )?;
+        writeln!(
+            f,
+            "  churners retained        {:>14.1}",
+            self.retained_churners
+        )?;
+        writeln!(
+            f,
+            "  value retained           {:>14.2}",
+            self.retained_value
+        )?;
         writeln!(f, "  total cost               {:>14.2}", self.total_cost)?;
         writeln!(f, "  profit Π                 {:>14.2}", self.profit)
     }
@@ -522,6 +533,10 @@ impl fmt::Display for EmpcReport {
         writeln!(f, "  churn share π0            {:>12.6}", self.churn_share)?;
         writeln!(f, "  ROC hull points           {:>12}", self.hull.len())?;
         writeln!(f, "  EMPC per customer         {:>12.6}", self.empc)?;
-        writeln!(f, "  expected share targeted η {:>12.6}", self.targeted_share)
+        writeln!(
+            f,
+            "  expected share targeted η {:>12.6}",
+            self.targeted_share
+        )
     }
 }

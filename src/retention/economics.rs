@@ -145,12 +145,24 @@ impl OfferEconomics {
 impl fmt::Display for OfferEconomics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Retention offer economics")?;
-        writeln!(f, "  churn probability p       {:>12.4}", self.churn_probability.get())?;
+        writeln!(
+            f,
+            "  churn probability p       {:>12.4}",
+            self.churn_probability.get()
+        )?;
         writeln!(f, "  uplift γ                  {:>12.4}", self.uplift.get())?;
         writeln!(f, "  value if retained V       {:>12.2}", self.value)?;
-        writeln!(f, "  max justified spend pγV   {:>12.2}", self.max_justified_spend)?;
+        writeln!(
+            f,
+            "  max justified spend pγV   {:>12.2}",
+            self.max_justified_spend
+        )?;
         writeln!(f, "  offer cost c              {:>12.2}", self.cost)?;
-        writeln!(f, "  expected net gain         {:>12.2}", self.expected_gain)?;
+        writeln!(
+            f,
+            "  expected net gain         {:>12.2}",
+            self.expected_gain
+        )?;
         match self.roi() {
             Some(r) => writeln!(f, "  ROI                       {r:>12.4}"),
             None => writeln!(f, "  ROI                       {:>12}", "n/a (free)"),

@@ -267,10 +267,10 @@ impl CampaignEffect {
         control: u64,
     ) -> Result<EffectReport> {
         crate::validate::open_unit("confidence", self.confidence)?;
-        if let Some(v) = self.value_per_retained {
-            if !v.is_finite() {
-                return Err(Error::option("value_per_retained", v, "finite"));
-            }
+        if let Some(v) = self.value_per_retained
+            && !v.is_finite()
+        {
+            return Err(Error::option("value_per_retained", v, "finite"));
         }
         for (what, x, n) in [
             ("treated group", treated_retained, treated),
@@ -372,7 +372,11 @@ impl fmt::Display for EffectReport {
             (Some(z), Some(p)) => writeln!(
                 f,
                 "  z (pooled{})     {z:>12.4}   p = {p:.6}",
-                if self.options.continuity_correction { ", cc" } else { "   " }
+                if self.options.continuity_correction {
+                    ", cc"
+                } else {
+                    "   "
+                }
             )?,
             _ => writeln!(f, "  z                      {:>12}", "n/a")?,
         }
@@ -520,7 +524,7 @@ impl SampleSize {
         crate::validate::open_unit("power", self.power)?;
         let (a, b) = (p1.get(), p2.get());
         let delta = (b - a).abs();
-        if !(delta > 0.0) {
+        if delta.is_nan() || delta <= 0.0 {
             return Err(Error::input(
                 "rates",
                 format!("p1 and p2 are equal ({a}): there is no difference to detect"),
@@ -530,14 +534,18 @@ impl SampleSize {
         let za = normal.inverse_cdf(1.0 - self.alpha / 2.0);
         let zb = normal.inverse_cdf(self.power);
         let pbar = (a + b) / 2.0;
-        let num = za * (2.0 * pbar * (1.0 - pbar)).sqrt()
-            + zb * (a * (1.0 - a) + b * (1.0 - b)).sqrt();
+        let num =
+            za * (2.0 * pbar * (1.0 - pbar)).sqrt() + zb * (a * (1.0 - a) + b * (1.0 - b)).sqrt();
         let n = num * num / (delta * delta);
         let nc = n / 4.0 * (1.0 + (1.0 + 4.0 / (n * delta)).sqrt()).powi(2);
         let up = |x: f64| -> u64 {
             // Guard against 120.0000000001 from rounding of an exact integer.
             let r = x.round();
-            if (x - r).abs() < 1e-9 * r.max(1.0) { r as u64 } else { x.ceil() as u64 }
+            if (x - r).abs() < 1e-9 * r.max(1.0) {
+                r as u64
+            } else {
+                x.ceil() as u64
+            }
         };
         let (uncorrected, corrected) = (up(n), up(nc));
         Ok(SampleSizeReport {
@@ -563,7 +571,11 @@ impl fmt::Display for SampleSizeReport {
             "Sample size per group: p1 = {:.4}, p2 = {:.4}, alpha = {} (two-sided), power = {}",
             self.p1, self.p2, self.options.alpha, self.options.power
         )?;
-        writeln!(f, "  without continuity correction {:>10}", self.uncorrected)?;
+        writeln!(
+            f,
+            "  without continuity correction {:>10}",
+            self.uncorrected
+        )?;
         writeln!(f, "  with continuity correction    {:>10}", self.corrected)?;
         writeln!(f, "  per group (as chosen)         {:>10}", self.per_group)
     }

@@ -226,7 +226,7 @@ fn group_rows<G: Copy + Ord>(
             }
         })
         .collect();
-    rows.sort_by(|a, b| a.group.cmp(&b.group));
+    rows.sort_by_key(|a| a.group);
     rows
 }
 
@@ -351,11 +351,9 @@ impl CostMatching {
         let key = |i: usize| -> f64 {
             match self.rank_by {
                 MatchRanking::CostGap => costs[i] - total_cost * values[i] / total_value,
-                MatchRanking::Index => indices[i].unwrap_or(if costs[i] > 0.0 {
-                    f64::INFINITY
-                } else {
-                    1.0
-                }),
+                MatchRanking::Index => {
+                    indices[i].unwrap_or(if costs[i] > 0.0 { f64::INFINITY } else { 1.0 })
+                }
             }
         };
         let over_served = top_k((0..n).map(key), self.top, true)
@@ -517,10 +515,10 @@ fn top_k(keys: impl Iterator<Item = f64>, k: usize, descending: bool) -> Vec<usi
         };
         if heap.len() < k {
             heap.push(r);
-        } else if let Some(mut worst) = heap.peek_mut() {
-            if r < *worst {
-                *worst = r;
-            }
+        } else if let Some(mut worst) = heap.peek_mut()
+            && r < *worst
+        {
+            *worst = r;
         }
     }
     heap.into_sorted_vec().into_iter().map(|r| r.idx).collect()
@@ -636,8 +634,8 @@ fn fmt_groups<G: fmt::Display>(
     writeln!(f, "{title}")?;
     writeln!(
         f,
-        "  {:<14} {:>10} {:>10} {:>10} {:>9} {:>14}  {}",
-        "group", "customers", "value %", "cost %", "index", "cost gap", "verdict (±5%)"
+        "  {:<14} {:>10} {:>10} {:>10} {:>9} {:>14}  verdict (±5%)",
+        "group", "customers", "value %", "cost %", "index", "cost gap"
     )?;
     for r in rows {
         writeln!(
@@ -679,12 +677,28 @@ fn fmt_customers(f: &mut fmt::Formatter<'_>, title: &str, rows: &[CustomerMatch]
 impl fmt::Display for MatchingFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Contribution-cost matching ({} customers)", self.n)?;
-        writeln!(f, "  total value                 {:>16.2}", self.total_value)?;
+        writeln!(
+            f,
+            "  total value                 {:>16.2}",
+            self.total_value
+        )?;
         writeln!(f, "  total retention cost        {:>16.2}", self.total_cost)?;
-        writeln!(f, "  value-weighted mean index   {:>16.6}", self.weighted_mean_index)?;
+        writeln!(
+            f,
+            "  value-weighted mean index   {:>16.6}",
+            self.weighted_mean_index
+        )?;
         writeln!(f, "  Gini of value               {:>16.6}", self.value_gini)?;
-        writeln!(f, "  concentration index of cost {:>16.6}", self.concentration_index)?;
-        writeln!(f, "  gap (Gini - CI)             {:>16.6}", self.concentration_gap())?;
+        writeln!(
+            f,
+            "  concentration index of cost {:>16.6}",
+            self.concentration_index
+        )?;
+        writeln!(
+            f,
+            "  gap (Gini - CI)             {:>16.6}",
+            self.concentration_gap()
+        )?;
         if !self.tiers.is_empty() {
             fmt_groups(f, "By tier", &self.tiers)?;
         }
@@ -714,7 +728,10 @@ mod tests {
         // G  = 1 - 0.25·[(0+.1)+(.1+.3)+(.3+.6)+(.6+1)] = 1 - 0.25·3.0 = 0.25
         let v = [400.0, 300.0, 200.0, 100.0];
         let c = [20.0, 30.0, 30.0, 20.0];
-        let fit = CostMatching::new().curve_points(5).fit(&v, &c, None, None).unwrap();
+        let fit = CostMatching::new()
+            .curve_points(5)
+            .fit(&v, &c, None, None)
+            .unwrap();
         let m: Vec<f64> = fit.indices().iter().map(|x| x.unwrap()).collect();
         for (a, b) in m.iter().zip([0.5, 1.0, 1.5, 2.0]) {
             assert!((a - b).abs() < 1e-12);
@@ -737,7 +754,9 @@ mod tests {
         // Two customers of equal value, cost (0, 1): with ties grouped, L_c = (0, 1) at
         // p = (0, 1): CI = 1 - (0 + 1) = 0, as the mid-rank formula gives
         // (R = 0.5 for both: 2/(2·0.5)·(1·0.5) - 1 = 0).
-        let fit = CostMatching::new().fit(&[5.0, 5.0], &[0.0, 1.0], None, None).unwrap();
+        let fit = CostMatching::new()
+            .fit(&[5.0, 5.0], &[0.0, 1.0], None, None)
+            .unwrap();
         assert!(fit.concentration_index().abs() < 1e-12);
         assert!(fit.value_gini().abs() < 1e-12);
         assert_eq!(fit.curve().len(), 101);

@@ -5,7 +5,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::tier::Tier;
-use crate::strategy::{Action, BondLevel, LifecycleStage, ResourcePriority, StrategyBook, ValueSegment};
+use crate::strategy::{
+    Action, BondLevel, LifecycleStage, ResourcePriority, StrategyBook, ValueSegment,
+};
 use crate::validate::{same_len, slice_finite};
 use crate::{Error, Result};
 
@@ -24,7 +26,11 @@ pub struct CustomerProfile {
 impl CustomerProfile {
     /// A profile from its parts.
     #[must_use]
-    pub fn new(segment: ValueSegment, stage: Option<LifecycleStage>, tier: Tier) -> CustomerProfile {
+    pub fn new(
+        segment: ValueSegment,
+        stage: Option<LifecycleStage>,
+        tier: Tier,
+    ) -> CustomerProfile {
         CustomerProfile {
             segment,
             stage,
@@ -228,8 +234,8 @@ impl fmt::Display for RetentionPlan {
         writeln!(f, "  First {show} customers")?;
         writeln!(
             f,
-            "  {:>8} {:<13} {:<11} {:<9} {:<21} {:>10} {:>10}  {}",
-            "customer", "segment", "stage", "tier", "bond", "budget", "gain", "actions"
+            "  {:>8} {:<13} {:<11} {:<9} {:<21} {:>10} {:>10}  actions",
+            "customer", "segment", "stage", "tier", "bond", "budget", "gain"
         )?;
         for r in &self.rows[..show] {
             let actions: Vec<String> = r.actions.iter().map(ToString::to_string).collect();

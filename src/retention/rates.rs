@@ -99,7 +99,7 @@ impl PeriodRates {
             RateBase::StartOfPeriod => start as f64,
             RateBase::Average => (start as f64 + end as f64) / 2.0,
         };
-        if !(base_size > 0.0) {
+        if base_size <= 0.0 {
             return Err(Error::InvalidValue {
                 what: "churn-rate base".into(),
                 location: base.to_string(),
@@ -249,7 +249,10 @@ mod tests {
         assert!(PeriodRates::from_counts(10, 2, 3, RateBase::StartOfPeriod).is_err());
         // 10 at start, 12 lost, 20 at end: joiners who left push churn above 1.
         let e = PeriodRates::from_counts(10, 20, 12, RateBase::StartOfPeriod).unwrap_err();
-        assert!(e.to_string().starts_with("invalid churn counts: 12 customers lost"));
+        assert!(
+            e.to_string()
+                .starts_with("invalid churn counts: 12 customers lost")
+        );
         assert!(PeriodRates::from_counts(10, 20, 12, RateBase::Average).is_ok());
         let none = PeriodRates::from_counts(10, 10, 0, RateBase::Average).unwrap();
         assert_eq!(none.expected_lifetime(), None);
