@@ -526,6 +526,13 @@ fn slope_threshold_boundaries() {
     assert_eq!(at(-2.9).rule, StageRule::Maturity);
     assert_eq!(at(-3.0).rule, StageRule::Decline); // g = -0.03 exactly: decline (<=)
     assert_eq!(at(-3.0).stage, Some(LifecycleStage::Decline));
+    // Evidence t and its p equal the single-series trend's (scipy-checked above).
+    let noisy = [100.0, 104.0, 101.0, 108.0, 107.0, 112.0];
+    let call = r.classify(24, &noisy).unwrap().evidence.trend.unwrap();
+    let single = TrendOptions::new().fit(&noisy).unwrap();
+    assert_eq!(call.t, single.ols().t);
+    assert_eq!(call.t_p, single.ols().p_value);
+    assert!(call.t_p.is_some());
     let ev = at(3.0).evidence.trend.unwrap();
     assert_eq!(ev.relative_slope, Some(0.03));
     assert_eq!(ev.mk_s, Some(15));

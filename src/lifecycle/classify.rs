@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::{kernel, mk_z_p};
+use super::trend::{kernel, mk_z_p, t_p_value};
 use crate::strategy::{LifecycleStage, Recommendation, Strategy, StrategyBook, ValueSegment};
 use crate::{Error, Result};
 
@@ -158,6 +158,9 @@ pub struct TrendEvidence {
     pub relative_slope: Option<f64>,
     /// t statistic of the OLS slope; `None` with 2 points or an exact line.
     pub t: Option<f64>,
+    /// Two-sided p value of `t` on `window - 2` degrees of freedom (computed when the call
+    /// is read, so a batch does not pay for it).
+    pub t_p: Option<f64>,
     /// Theil-Sen slope per month (`None` when `robust` is off).
     pub theil_sen: Option<f64>,
     /// Mann-Kendall S (`None` when `robust` is off).
@@ -230,10 +233,11 @@ impl fmt::Display for StageCall {
         if let Some(t) = &self.evidence.trend {
             write!(
                 f,
-                ", slope {:.4}, g {}, t {}, Theil-Sen {}, MK S {}, p {}",
+                ", slope {:.4}, g {}, t {} (p {}), Theil-Sen {}, MK S {}, p {}",
                 t.slope,
                 fmt_opt(t.relative_slope),
                 fmt_opt(t.t),
+                fmt_opt(t.t_p),
                 fmt_opt(t.theil_sen),
                 t.mk_s.map_or_else(|| "-".into(), |s| s.to_string()),
                 fmt_opt(t.mk_p)
@@ -698,6 +702,7 @@ impl Packed {
                 slope: self.slope,
                 relative_slope: (self.mean > 0.0).then(|| self.slope / self.mean),
                 t: some(self.t),
+                t_p: some(self.t).and_then(|t| t_p_value(t, self.window as usize)),
                 theil_sen: some(self.theil_sen),
                 mk_s: robust.then_some(i64::from(self.mk_s)),
                 mk_z,

@@ -171,14 +171,8 @@ impl TrendOptions {
         let mut scratch = Vec::with_capacity(n);
         let k = kernel(y, false, &mut scratch);
         let mean = k.mean;
-        let df = n - 2;
         let (std_error, t, p) = match (k.se, k.t) {
-            (Some(se), Some(t)) => {
-                let p = StudentsT::new(0.0, 1.0, df as f64)
-                    .ok()
-                    .map(|d| (2.0 * d.sf(t.abs())).min(1.0));
-                (Some(se), Some(t), p)
-            }
+            (Some(se), Some(t)) => (Some(se), Some(t), t_p_value(t, n)),
             (se, _) => (se, None, None),
         };
         let ols = OlsTrend {
@@ -499,6 +493,16 @@ pub(crate) fn kernel(y: &[f64], robust: bool, scratch: &mut Vec<f64>) -> Kernel 
         mk_s: s,
         mk_var,
     }
+}
+
+/// Two-sided p of an OLS slope's t on `n - 2` degrees of freedom (`None` for `n <= 2`).
+pub(crate) fn t_p_value(t: f64, n: usize) -> Option<f64> {
+    if n <= 2 || !t.is_finite() {
+        return None;
+    }
+    StudentsT::new(0.0, 1.0, (n - 2) as f64)
+        .ok()
+        .map(|d| (2.0 * d.sf(t.abs())).min(1.0))
 }
 
 /// Continuity-corrected Z and two-sided p of Mann-Kendall S.
