@@ -300,6 +300,16 @@ fn chain_errors_are_typed() {
 }
 
 #[test]
+fn all_absorbing_chain_has_empty_fundamental_matrix() {
+    let c = MarkovChain::new(DMatrix::identity(2, 2)).unwrap();
+    let a = c.absorption().unwrap();
+    assert_eq!(a.fundamental.nrows(), 0);
+    assert!(a.transient.is_empty());
+    let v = c.state_values(&[0.0, 0.0], 0.0, Horizon::Infinite).unwrap();
+    assert_eq!(v.values().as_slice(), &[0.0, 0.0]);
+}
+
+#[test]
 fn recency_model_one_state_by_hand() {
     // k = 1: P = [[p, 1-p], [0, 1]], R = (NC - M, 0): V_1 = (NC - M) / (1 - p/(1+d)).
     // p = .5, NC = 40, M = 4, d = .1: 36 / (1 - .5/1.1) = 36 * 1.1 / .6 = 66.
@@ -807,6 +817,45 @@ proptest! {
     }
 
     #[test]
+    fn no_panic_on_arbitrary_chains(
+        raw in prop::collection::vec(prop_oneof![
+            4 => 0.0f64..1.0,
+            1 => Just(0.0),
+            1 => Just(1.0),
+            1 => Just(f64::NAN),
+            1 => Just(-0.2),
+        ], 9),
+        normalise in any::<bool>(),
+        rewards in prop::collection::vec(-100.0f64..100.0, 3),
+        d in prop_oneof![Just(0.0), 0.0f64..0.5, Just(f64::NAN)],
+        k in 0usize..5,
+    ) {
+        let mut p = DMatrix::from_row_slice(3, 3, &raw);
+        if normalise {
+            for i in 0..3 {
+                let s: f64 = p.row(i).sum();
+                if s > 0.0 {
+                    for j in 0..3 {
+                        p[(i, j)] /= s;
+                    }
+                }
+            }
+        }
+        if let Ok(c) = MarkovChain::new(p) {
+            let _ = c.stationary();
+            let _ = c.absorption();
+            let _ = c.project(&[0.2, 0.3, 0.5], k);
+            let _ = c.k_step(k);
+            for h in [Horizon::Finite(k), Horizon::Infinite] {
+                if let Ok(v) = c.state_values(&rewards, d, h) {
+                    prop_assert!(v.values().iter().all(|x| x.is_finite()));
+                }
+            }
+            let _ = c.to_string();
+        }
+    }
+
+    #[test]
     fn no_panic_on_arbitrary_series(
         y in prop::collection::vec(prop_oneof![
             4 => -1e6f64..1e6,
@@ -885,4 +934,23 @@ fn pairwise_statistics_have_a_size_limit() {
         .classify(6000, &y)
         .unwrap();
     assert_eq!(c.rule, StageRule::Maturity);
+}
+
+#[test]
+fn absurd_thread_counts_are_capped() {
+    let spend = vec![10.0; 6 * 40];
+    let tenure = vec![12; 40];
+    let r = LifecycleRules::new();
+    let a = r.classify_base(&spend, 6, &tenure).unwrap();
+    let b = r
+        .classify_base_parallel(&spend, 6, &tenure, usize::MAX)
+        .unwrap();
+    assert_eq!(a, b);
+    let panel = vec![0u8; 12 * 1000];
+    let mut c = TransitionCounts::new(2).unwrap();
+    c.fold_panel_parallel(&panel, 12, usize::MAX).unwrap();
+    assert_eq!(c.count(0, 0).unwrap(), 11_000);
+    let empty = r.classify_base_parallel(&[], 6, &[], 4).unwrap();
+    assert!(empty.is_empty());
+    assert!(empty.to_string().contains("0 customers"));
 }

@@ -477,9 +477,10 @@ impl LifecycleRules {
         self.classify_base_parallel(spend, months, tenure, 1)
     }
 
-    /// [`LifecycleRules::classify_base`] on `threads` scoped threads. The result does not
-    /// depend on `threads`: customers are split into contiguous blocks and concatenated in
-    /// order, and an error names the first bad customer in input order.
+    /// [`LifecycleRules::classify_base`] on `threads` scoped threads (capped at
+    /// [`MAX_THREADS`](super::MAX_THREADS)). The result does not depend on `threads`:
+    /// customers are split into contiguous blocks kept in order, and an error names the
+    /// first bad customer in input order.
     ///
     /// # Errors
     /// As [`LifecycleRules::classify_base`]; `threads == 0` is [`Error::InvalidOption`].
@@ -516,6 +517,8 @@ impl LifecycleRules {
             .checked_mul(months)
             .ok_or_else(|| Error::input("spend panel", "customers x months overflows usize"))?;
         crate::validate::same_len("spend (customers x months)", expected, spend.len())?;
+        // At most MAX_THREADS workers, and never more than customers.
+        let threads = threads.min(super::MAX_THREADS).min(n.max(1));
         let block = n.div_ceil(threads).max(1);
         let run = |first: usize, ten: &[u32]| -> Result<Vec<Packed>> {
             let mut out = Vec::with_capacity(ten.len());

@@ -174,7 +174,8 @@ impl TransitionCounts {
         Ok(())
     }
 
-    /// Fold a panel on `threads` scoped threads (blocks of customers, merged in order).
+    /// Fold a panel on `threads` scoped threads (capped at [`MAX_THREADS`](super::MAX_THREADS);
+    /// blocks of customers, merged in order).
     /// Counts are integers, so the result equals [`TransitionCounts::fold_panel`]'s exactly.
     ///
     /// # Errors
@@ -191,6 +192,7 @@ impl TransitionCounts {
         if periods == 0 {
             return Err(Error::option("periods", 0, ">= 1"));
         }
+        let threads = threads.min(super::MAX_THREADS);
         let customers = panel.len() / periods;
         if threads == 1 || customers < 2 * threads {
             return self.fold_panel(panel, periods);

@@ -55,6 +55,9 @@
 //! - Hirsch, R. M., Slack, J. R. & Smith, R. A. (1982). Techniques of trend analysis for
 //!   monthly water quality data. *Water Resources Research* 18(1), 107-121.
 
+/// Upper bound on worker threads of the parallel batch calls (more are silently capped).
+pub const MAX_THREADS: usize = 256;
+
 mod classify;
 mod estimate;
 mod markov;
