@@ -624,6 +624,12 @@ fn insufficient_and_invalid_inputs() {
         e.to_string(),
         "`spend` has a non-finite value (inf) at index 1"
     );
+    let e = r.classify(24, &[10.0, 1e300, 3.0]).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("spend at index 1 must be at most 1e100 in absolute value, got 1000"),
+        "{e}"
+    );
     let e = r.threshold(-0.1).classify(24, &FLAT).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -863,6 +869,9 @@ proptest! {
             1 => Just(f64::NAN),
             1 => Just(f64::INFINITY),
             1 => Just(5.0),
+            1 => Just(f64::MAX),
+            1 => Just(-1e100),
+            1 => Just(1e-300),
         ], 0..20),
         tenure in 0u32..40,
         window in 0usize..10,

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::{kernel, mk_z_p, t_p_value};
+use super::trend::{check_magnitude, kernel, mk_z_p, t_p_value};
 use crate::strategy::{LifecycleStage, Recommendation, Strategy, StrategyBook, ValueSegment};
 use crate::{Error, Result};
 
@@ -40,7 +40,8 @@ use crate::{Error, Result};
 /// 5. `g = b / mean` with `b` the OLS slope per month: `g >= θ` growth, `g <= -θ`
 ///    decline, else maturity.
 ///
-/// Negative months (refunds) are allowed; NaN and infinities are errors.
+/// Negative months (refunds) are allowed; NaN, infinities and magnitudes above
+/// [`MAX_SPEND`](super::MAX_SPEND) are errors.
 ///
 /// # Example
 ///
@@ -434,6 +435,7 @@ impl LifecycleRules {
     pub fn classify(&self, tenure: u32, spend: &[f64]) -> Result<StageCall> {
         self.validate()?;
         crate::validate::slice_finite("spend", spend)?;
+        check_magnitude(spend, |i| format!("index {i}"))?;
         let mut scratch = Vec::new();
         Ok(self
             .classify_unchecked(tenure, spend, &mut scratch)
@@ -534,6 +536,7 @@ impl LifecycleRules {
                         value: s[c],
                     });
                 }
+                check_magnitude(s, |c| format!("row {row}, column {c}"))?;
                 out.push(self.classify_unchecked(t, s, &mut scratch));
             }
             Ok(out)

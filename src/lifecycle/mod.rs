@@ -71,4 +71,6 @@ pub use classify::{
 pub use estimate::{MarkovEstimate, RowSource, TransitionCounts};
 pub use markov::{Absorption, Horizon, MarkovChain, Projection, ROW_SUM_TOLERANCE, StateValues};
 pub use migration::{MIGRATION_LABELS, StageMigration};
-pub use trend::{MAX_PAIRWISE_POINTS, MannKendall, OlsTrend, SpendTrend, TheilSen, TrendOptions};
+pub use trend::{
+    MAX_PAIRWISE_POINTS, MAX_SPEND, MannKendall, OlsTrend, SpendTrend, TheilSen, TrendOptions,
+};

@@ -153,6 +153,7 @@ impl TrendOptions {
                 value: y[i],
             });
         }
+        check_magnitude(y, |i| format!("index {}", start + i))?;
         if n < self.min_points {
             return Err(Error::TooFewObservations {
                 what: "spend trend".into(),
@@ -392,6 +393,22 @@ impl fmt::Display for SpendTrend {
         writeln!(f, "{:<22} {:>12.4}", "  Var(S)", self.mann_kendall.var_s)?;
         writeln!(f, "{:<22} {:>12}", "  Z", opt(self.mann_kendall.z))?;
         write!(f, "{:<22} {:>12}", "  p", opt(self.mann_kendall.p_value))
+    }
+}
+
+/// Largest spend magnitude accepted (sums of squares of larger values overflow `f64`).
+pub const MAX_SPEND: f64 = 1e100;
+
+/// `|v| <= MAX_SPEND` for every (already finite) month; `location(i)` names index `i`.
+pub(crate) fn check_magnitude(y: &[f64], location: impl Fn(usize) -> String) -> Result<()> {
+    match y.iter().position(|v| v.abs() > MAX_SPEND) {
+        Some(i) => Err(Error::InvalidValue {
+            what: "spend".into(),
+            location: location(i),
+            value: y[i],
+            expected: "at most 1e100 in absolute value".into(),
+        }),
+        None => Ok(()),
     }
 }
 
