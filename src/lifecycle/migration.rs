@@ -152,3 +152,25 @@ impl fmt::Display for StageMigration {
         write_matrix(f, &labels, &labels, &self.shares, 4)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::float_cmp, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_rows_have_zero_shares() {
+        // One growth -> decline move: growth row share 1, every other row empty (0).
+        let m = StageMigration::between(
+            &[Some(LifecycleStage::Growth)],
+            &[Some(LifecycleStage::Decline)],
+        )
+        .unwrap();
+        assert_eq!(m.shares[(1, 3)], 1.0);
+        assert_eq!(m.shares[(0, 0)], 0.0);
+        assert_eq!(m.stay_rate, 0.0);
+        let e = StageMigration::between(&[], &[]).unwrap();
+        assert_eq!(e.customers, 0);
+        assert_eq!(e.stay_rate, 0.0);
+    }
+}
