@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::{check_magnitude, kernel, mk_z_p, t_p_value};
+use super::trend::{check_magnitude, fmt_p, kernel, mk_z_p, t_p_value};
 use crate::strategy::{LifecycleStage, Recommendation, Strategy, StrategyBook, ValueSegment};
 use crate::{Error, Result};
 
@@ -238,10 +238,10 @@ impl fmt::Display for StageCall {
                 t.slope,
                 fmt_opt(t.relative_slope),
                 fmt_opt(t.t),
-                fmt_opt(t.t_p),
+                fmt_p(t.t_p),
                 fmt_opt(t.theil_sen),
                 t.mk_s.map_or_else(|| "-".into(), |s| s.to_string()),
-                fmt_opt(t.mk_p)
+                fmt_p(t.mk_p)
             )?;
         }
         if let Some(d) = self.evidence.drawdown_ratio {

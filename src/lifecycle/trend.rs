@@ -356,6 +356,15 @@ fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |x| format!("{x:.4}"))
 }
 
+/// A p value: 4 decimals, or scientific notation below 1e-4 (never a bare 0.0000).
+pub(crate) fn fmt_p(v: Option<f64>) -> String {
+    match v {
+        None => "-".to_string(),
+        Some(p) if p < 1e-4 => format!("{p:.2e}"),
+        Some(p) => format!("{p:.4}"),
+    }
+}
+
 impl fmt::Display for SpendTrend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -367,7 +376,7 @@ impl fmt::Display for SpendTrend {
         writeln!(f, "{:<22} {:>12.4}", "OLS slope", self.ols.slope)?;
         writeln!(f, "{:<22} {:>12}", "  std. error", opt(self.ols.std_error))?;
         writeln!(f, "{:<22} {:>12}", "  t", opt(self.ols.t))?;
-        writeln!(f, "{:<22} {:>12}", "  p (t)", opt(self.ols.p_value))?;
+        writeln!(f, "{:<22} {:>12}", "  p (t)", fmt_p(self.ols.p_value))?;
         writeln!(
             f,
             "{:<22} {:>12}",
@@ -392,7 +401,7 @@ impl fmt::Display for SpendTrend {
         writeln!(f, "{:<22} {:>12}", "Mann-Kendall S", self.mann_kendall.s)?;
         writeln!(f, "{:<22} {:>12.4}", "  Var(S)", self.mann_kendall.var_s)?;
         writeln!(f, "{:<22} {:>12}", "  Z", opt(self.mann_kendall.z))?;
-        write!(f, "{:<22} {:>12}", "  p", opt(self.mann_kendall.p_value))
+        write!(f, "{:<22} {:>12}", "  p", fmt_p(self.mann_kendall.p_value))
     }
 }
 
