@@ -300,6 +300,16 @@ fn chain_errors_are_typed() {
 }
 
 #[test]
+fn all_absorbing_chain_has_empty_fundamental_matrix() {
+    let c = MarkovChain::new(DMatrix::identity(2, 2)).unwrap();
+    let a = c.absorption().unwrap();
+    assert_eq!(a.fundamental.nrows(), 0);
+    assert!(a.transient.is_empty());
+    let v = c.state_values(&[0.0, 0.0], 0.0, Horizon::Infinite).unwrap();
+    assert_eq!(v.values().as_slice(), &[0.0, 0.0]);
+}
+
+#[test]
 fn recency_model_one_state_by_hand() {
     // k = 1: P = [[p, 1-p], [0, 1]], R = (NC - M, 0): V_1 = (NC - M) / (1 - p/(1+d)).
     // p = .5, NC = 40, M = 4, d = .1: 36 / (1 - .5/1.1) = 36 * 1.1 / .6 = 66.
@@ -526,6 +536,13 @@ fn slope_threshold_boundaries() {
     assert_eq!(at(-2.9).rule, StageRule::Maturity);
     assert_eq!(at(-3.0).rule, StageRule::Decline); // g = -0.03 exactly: decline (<=)
     assert_eq!(at(-3.0).stage, Some(LifecycleStage::Decline));
+    // Evidence t and its p equal the single-series trend's (scipy-checked above).
+    let noisy = [100.0, 104.0, 101.0, 108.0, 107.0, 112.0];
+    let call = r.classify(24, &noisy).unwrap().evidence.trend.unwrap();
+    let single = TrendOptions::new().fit(&noisy).unwrap();
+    assert_eq!(call.t, single.ols().t);
+    assert_eq!(call.t_p, single.ols().p_value);
+    assert!(call.t_p.is_some());
     let ev = at(3.0).evidence.trend.unwrap();
     assert_eq!(ev.relative_slope, Some(0.03));
     assert_eq!(ev.mk_s, Some(15));
@@ -606,6 +623,12 @@ fn insufficient_and_invalid_inputs() {
     assert_eq!(
         e.to_string(),
         "`spend` has a non-finite value (inf) at index 1"
+    );
+    let e = r.classify(24, &[10.0, 1e300, 3.0]).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("spend at index 1 must be at most 1e100 in absolute value, got 1000"),
+        "{e}"
     );
     let e = r.threshold(-0.1).classify(24, &FLAT).unwrap_err();
     assert_eq!(
@@ -800,6 +823,45 @@ proptest! {
     }
 
     #[test]
+    fn no_panic_on_arbitrary_chains(
+        raw in prop::collection::vec(prop_oneof![
+            4 => 0.0f64..1.0,
+            1 => Just(0.0),
+            1 => Just(1.0),
+            1 => Just(f64::NAN),
+            1 => Just(-0.2),
+        ], 9),
+        normalise in any::<bool>(),
+        rewards in prop::collection::vec(-100.0f64..100.0, 3),
+        d in prop_oneof![Just(0.0), 0.0f64..0.5, Just(f64::NAN)],
+        k in 0usize..5,
+    ) {
+        let mut p = DMatrix::from_row_slice(3, 3, &raw);
+        if normalise {
+            for i in 0..3 {
+                let s: f64 = p.row(i).sum();
+                if s > 0.0 {
+                    for j in 0..3 {
+                        p[(i, j)] /= s;
+                    }
+                }
+            }
+        }
+        if let Ok(c) = MarkovChain::new(p) {
+            let _ = c.stationary();
+            let _ = c.absorption();
+            let _ = c.project(&[0.2, 0.3, 0.5], k);
+            let _ = c.k_step(k);
+            for h in [Horizon::Finite(k), Horizon::Infinite] {
+                if let Ok(v) = c.state_values(&rewards, d, h) {
+                    prop_assert!(v.values().iter().all(|x| x.is_finite()));
+                }
+            }
+            let _ = c.to_string();
+        }
+    }
+
+    #[test]
     fn no_panic_on_arbitrary_series(
         y in prop::collection::vec(prop_oneof![
             4 => -1e6f64..1e6,
@@ -807,6 +869,9 @@ proptest! {
             1 => Just(f64::NAN),
             1 => Just(f64::INFINITY),
             1 => Just(5.0),
+            1 => Just(f64::MAX),
+            1 => Just(-1e100),
+            1 => Just(1e-300),
         ], 0..20),
         tenure in 0u32..40,
         window in 0usize..10,
@@ -878,4 +943,23 @@ fn pairwise_statistics_have_a_size_limit() {
         .classify(6000, &y)
         .unwrap();
     assert_eq!(c.rule, StageRule::Maturity);
+}
+
+#[test]
+fn absurd_thread_counts_are_capped() {
+    let spend = vec![10.0; 6 * 40];
+    let tenure = vec![12; 40];
+    let r = LifecycleRules::new();
+    let a = r.classify_base(&spend, 6, &tenure).unwrap();
+    let b = r
+        .classify_base_parallel(&spend, 6, &tenure, usize::MAX)
+        .unwrap();
+    assert_eq!(a, b);
+    let panel = vec![0u8; 12 * 1000];
+    let mut c = TransitionCounts::new(2).unwrap();
+    c.fold_panel_parallel(&panel, 12, usize::MAX).unwrap();
+    assert_eq!(c.count(0, 0).unwrap(), 11_000);
+    let empty = r.classify_base_parallel(&[], 6, &[], 4).unwrap();
+    assert!(empty.is_empty());
+    assert!(empty.to_string().contains("0 customers"));
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::trend::{kernel, mk_z_p};
+use super::trend::{check_magnitude, fmt_p, kernel, mk_z_p, t_p_value};
 use crate::strategy::{LifecycleStage, Recommendation, Strategy, StrategyBook, ValueSegment};
 use crate::{Error, Result};
 
@@ -40,7 +40,8 @@ use crate::{Error, Result};
 /// 5. `g = b / mean` with `b` the OLS slope per month: `g >= θ` growth, `g <= -θ`
 ///    decline, else maturity.
 ///
-/// Negative months (refunds) are allowed; NaN and infinities are errors.
+/// Negative months (refunds) are allowed; NaN, infinities and magnitudes above
+/// [`MAX_SPEND`](super::MAX_SPEND) are errors.
 ///
 /// # Example
 ///
@@ -158,6 +159,9 @@ pub struct TrendEvidence {
     pub relative_slope: Option<f64>,
     /// t statistic of the OLS slope; `None` with 2 points or an exact line.
     pub t: Option<f64>,
+    /// Two-sided p value of `t` on `window - 2` degrees of freedom (computed when the call
+    /// is read, so a batch does not pay for it).
+    pub t_p: Option<f64>,
     /// Theil-Sen slope per month (`None` when `robust` is off).
     pub theil_sen: Option<f64>,
     /// Mann-Kendall S (`None` when `robust` is off).
@@ -230,13 +234,14 @@ impl fmt::Display for StageCall {
         if let Some(t) = &self.evidence.trend {
             write!(
                 f,
-                ", slope {:.4}, g {}, t {}, Theil-Sen {}, MK S {}, p {}",
+                ", slope {:.4}, g {}, t {} (p {}), Theil-Sen {}, MK S {}, p {}",
                 t.slope,
                 fmt_opt(t.relative_slope),
                 fmt_opt(t.t),
+                fmt_p(t.t_p),
                 fmt_opt(t.theil_sen),
                 t.mk_s.map_or_else(|| "-".into(), |s| s.to_string()),
-                fmt_opt(t.mk_p)
+                fmt_p(t.mk_p)
             )?;
         }
         if let Some(d) = self.evidence.drawdown_ratio {
@@ -430,6 +435,7 @@ impl LifecycleRules {
     pub fn classify(&self, tenure: u32, spend: &[f64]) -> Result<StageCall> {
         self.validate()?;
         crate::validate::slice_finite("spend", spend)?;
+        check_magnitude(spend, |i| format!("index {i}"))?;
         let mut scratch = Vec::new();
         Ok(self
             .classify_unchecked(tenure, spend, &mut scratch)
@@ -473,9 +479,10 @@ impl LifecycleRules {
         self.classify_base_parallel(spend, months, tenure, 1)
     }
 
-    /// [`LifecycleRules::classify_base`] on `threads` scoped threads. The result does not
-    /// depend on `threads`: customers are split into contiguous blocks and concatenated in
-    /// order, and an error names the first bad customer in input order.
+    /// [`LifecycleRules::classify_base`] on `threads` scoped threads (capped at
+    /// [`MAX_THREADS`](super::MAX_THREADS)). The result does not depend on `threads`:
+    /// customers are split into contiguous blocks kept in order, and an error names the
+    /// first bad customer in input order.
     ///
     /// # Errors
     /// As [`LifecycleRules::classify_base`]; `threads == 0` is [`Error::InvalidOption`].
@@ -512,6 +519,8 @@ impl LifecycleRules {
             .checked_mul(months)
             .ok_or_else(|| Error::input("spend panel", "customers x months overflows usize"))?;
         crate::validate::same_len("spend (customers x months)", expected, spend.len())?;
+        // At most MAX_THREADS workers, and never more than customers.
+        let threads = threads.min(super::MAX_THREADS).min(n.max(1));
         let block = n.div_ceil(threads).max(1);
         let run = |first: usize, ten: &[u32]| -> Result<Vec<Packed>> {
             let mut out = Vec::with_capacity(ten.len());
@@ -527,6 +536,7 @@ impl LifecycleRules {
                         value: s[c],
                     });
                 }
+                check_magnitude(s, |c| format!("row {row}, column {c}"))?;
                 out.push(self.classify_unchecked(t, s, &mut scratch));
             }
             Ok(out)
@@ -698,6 +708,7 @@ impl Packed {
                 slope: self.slope,
                 relative_slope: (self.mean > 0.0).then(|| self.slope / self.mean),
                 t: some(self.t),
+                t_p: some(self.t).and_then(|t| t_p_value(t, self.window as usize)),
                 theil_sen: some(self.theil_sen),
                 mk_s: robust.then_some(i64::from(self.mk_s)),
                 mk_z,

@@ -174,7 +174,8 @@ impl TransitionCounts {
         Ok(())
     }
 
-    /// Fold a panel on `threads` scoped threads (blocks of customers, merged in order).
+    /// Fold a panel on `threads` scoped threads (capped at [`MAX_THREADS`](super::MAX_THREADS);
+    /// blocks of customers, merged in order).
     /// Counts are integers, so the result equals [`TransitionCounts::fold_panel`]'s exactly.
     ///
     /// # Errors
@@ -191,6 +192,7 @@ impl TransitionCounts {
         if periods == 0 {
             return Err(Error::option("periods", 0, ">= 1"));
         }
+        let threads = threads.min(super::MAX_THREADS);
         let customers = panel.len() / periods;
         if threads == 1 || customers < 2 * threads {
             return self.fold_panel(panel, periods);
@@ -492,5 +494,34 @@ impl fmt::Display for MarkovEstimate {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_state_mle_by_hand() {
+        // Sequence 0 0 1 1 0: transitions 00, 01, 11, 10 -> n = [[1, 1], [1, 1]],
+        // p̂ = 0.5 everywhere, se = sqrt(.25 / 2) = 0.353553.
+        let mut c = TransitionCounts::new(2).unwrap();
+        c.fold_sequence(&[0u8, 0, 1, 1, 0]).unwrap();
+        let e = c.finish().unwrap();
+        assert_eq!(e.transition_matrix()[(0, 1)], 0.5);
+        assert!((e.std_errors()[(1, 0)].unwrap() - 0.125f64.sqrt()).abs() < 1e-15);
+        assert_eq!(e.row_totals(), &[2, 2]);
+    }
+
+    #[test]
+    fn panel_rows_do_not_link() {
+        // Rows (0, 1) and (1, 0): the 1 -> 1 across the row boundary must not count.
+        let mut c = TransitionCounts::new(2).unwrap();
+        c.fold_panel(&[0u8, 1, 1, 0], 2).unwrap();
+        assert_eq!(c.count(1, 1).unwrap(), 0);
+        assert_eq!(c.total(), 2);
+        assert!(c.fold_panel(&[0u8, 1, 1], 2).is_err());
+        assert!(TransitionCounts::new(0).is_err());
     }
 }

@@ -275,10 +275,14 @@ impl MarkovChain {
             self.p[(transient[i], absorbing[j])]
         });
         let i_q = DMatrix::<f64>::identity(m, m) - q;
-        let n = i_q.try_inverse().ok_or_else(|| Error::Singular {
-            what: "I - Q".into(),
-            reason: "not invertible".into(),
-        })?;
+        let n = if m == 0 {
+            DMatrix::zeros(0, 0)
+        } else {
+            i_q.try_inverse().ok_or_else(|| Error::Singular {
+                what: "I - Q".into(),
+                reason: "not invertible".into(),
+            })?
+        };
         let t = &n * DVector::from_element(m, 1.0);
         // Var(steps) = (2N - I) t - t∘t (Kemeny & Snell, Theorem 3.3.5).
         let two_n_i = &n * 2.0 - DMatrix::<f64>::identity(m, m);
@@ -399,6 +403,16 @@ impl MarkovChain {
                 let transient: Vec<usize> = (0..n).filter(|i| !absorbing.contains(i)).collect();
                 self.check_reaches_absorbing(&absorbing, &transient)?;
                 let k = transient.len();
+                if k == 0 {
+                    // Every state absorbing with reward 0: nothing more to earn.
+                    return Ok(StateValues {
+                        names: self.names.clone(),
+                        rewards: r,
+                        discount,
+                        horizon,
+                        values: DVector::zeros(n),
+                    });
+                }
                 let a = DMatrix::from_fn(k, k, |i, j| {
                     f64::from(u8::from(i == j)) - self.p[(transient[i], transient[j])]
                 });

@@ -5,7 +5,7 @@ use std::fmt;
 use nalgebra::DMatrix;
 use serde::Serialize;
 
-use super::classify::stage_index;
+use super::classify::{StageTable, stage_index};
 use super::estimate::TransitionCounts;
 use super::markov::write_matrix;
 use crate::strategy::LifecycleStage;
@@ -93,6 +93,30 @@ impl StageMigration {
         })
     }
 
+    /// The migration between two [`StageTable`]s of the same customers in the same order
+    /// (unclassified customers count as "none").
+    ///
+    /// # Errors
+    /// [`crate::Error::DimensionMismatch`] if the tables differ in length.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::lifecycle::{LifecycleRules, StageMigration};
+    ///
+    /// let rules = LifecycleRules::new();
+    /// // Two customers, six months each, classified at two dates.
+    /// let before = rules.classify_base(&[50.0, 52.0, 55.0, 58.0, 60.0, 63.0, 40.0, 40.0, 41.0, 40.0, 39.0, 40.0], 6, &[12, 24])?;
+    /// let after = rules.classify_base(&[60.0, 63.0, 63.0, 62.0, 63.0, 63.0, 40.0, 35.0, 30.0, 26.0, 22.0, 20.0], 6, &[18, 30])?;
+    /// let m = StageMigration::between_tables(&before, &after)?;
+    /// assert_eq!(m.counts[(1, 2)], 1); // growth -> maturity
+    /// assert_eq!(m.counts[(2, 3)], 1); // maturity -> decline
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn between_tables(before: &StageTable, after: &StageTable) -> Result<StageMigration> {
+        StageMigration::between(&before.stages(), &after.stages())
+    }
+
     /// The counts as a [`TransitionCounts`] state over 5 states, to merge with other
     /// periods and estimate a Markov chain.
     #[must_use]
@@ -126,5 +150,27 @@ impl fmt::Display for StageMigration {
         writeln!(f)?;
         writeln!(f, "Row shares")?;
         write_matrix(f, &labels, &labels, &self.shares, 4)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_rows_have_zero_shares() {
+        // One growth -> decline move: growth row share 1, every other row empty (0).
+        let m = StageMigration::between(
+            &[Some(LifecycleStage::Growth)],
+            &[Some(LifecycleStage::Decline)],
+        )
+        .unwrap();
+        assert_eq!(m.shares[(1, 3)], 1.0);
+        assert_eq!(m.shares[(0, 0)], 0.0);
+        assert_eq!(m.stay_rate, 0.0);
+        let e = StageMigration::between(&[], &[]).unwrap();
+        assert_eq!(e.customers, 0);
+        assert_eq!(e.stay_rate, 0.0);
     }
 }

@@ -55,6 +55,9 @@
 //! - Hirsch, R. M., Slack, J. R. & Smith, R. A. (1982). Techniques of trend analysis for
 //!   monthly water quality data. *Water Resources Research* 18(1), 107-121.
 
+/// Upper bound on worker threads of the parallel batch calls (more are silently capped).
+pub const MAX_THREADS: usize = 256;
+
 mod classify;
 mod estimate;
 mod markov;
@@ -68,4 +71,6 @@ pub use classify::{
 pub use estimate::{MarkovEstimate, RowSource, TransitionCounts};
 pub use markov::{Absorption, Horizon, MarkovChain, Projection, ROW_SUM_TOLERANCE, StateValues};
 pub use migration::{MIGRATION_LABELS, StageMigration};
-pub use trend::{MAX_PAIRWISE_POINTS, MannKendall, OlsTrend, SpendTrend, TheilSen, TrendOptions};
+pub use trend::{
+    MAX_PAIRWISE_POINTS, MAX_SPEND, MannKendall, OlsTrend, SpendTrend, TheilSen, TrendOptions,
+};

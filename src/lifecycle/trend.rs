@@ -153,6 +153,7 @@ impl TrendOptions {
                 value: y[i],
             });
         }
+        check_magnitude(y, |i| format!("index {}", start + i))?;
         if n < self.min_points {
             return Err(Error::TooFewObservations {
                 what: "spend trend".into(),
@@ -171,14 +172,8 @@ impl TrendOptions {
         let mut scratch = Vec::with_capacity(n);
         let k = kernel(y, false, &mut scratch);
         let mean = k.mean;
-        let df = n - 2;
         let (std_error, t, p) = match (k.se, k.t) {
-            (Some(se), Some(t)) => {
-                let p = StudentsT::new(0.0, 1.0, df as f64)
-                    .ok()
-                    .map(|d| (2.0 * d.sf(t.abs())).min(1.0));
-                (Some(se), Some(t), p)
-            }
+            (Some(se), Some(t)) => (Some(se), Some(t), t_p_value(t, n)),
             (se, _) => (se, None, None),
         };
         let ols = OlsTrend {
@@ -361,6 +356,15 @@ fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |x| format!("{x:.4}"))
 }
 
+/// A p value: 4 decimals, or scientific notation below 1e-4 (never a bare 0.0000).
+pub(crate) fn fmt_p(v: Option<f64>) -> String {
+    match v {
+        None => "-".to_string(),
+        Some(p) if p < 1e-4 => format!("{p:.2e}"),
+        Some(p) => format!("{p:.4}"),
+    }
+}
+
 impl fmt::Display for SpendTrend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -372,7 +376,7 @@ impl fmt::Display for SpendTrend {
         writeln!(f, "{:<22} {:>12.4}", "OLS slope", self.ols.slope)?;
         writeln!(f, "{:<22} {:>12}", "  std. error", opt(self.ols.std_error))?;
         writeln!(f, "{:<22} {:>12}", "  t", opt(self.ols.t))?;
-        writeln!(f, "{:<22} {:>12}", "  p (t)", opt(self.ols.p_value))?;
+        writeln!(f, "{:<22} {:>12}", "  p (t)", fmt_p(self.ols.p_value))?;
         writeln!(
             f,
             "{:<22} {:>12}",
@@ -397,7 +401,23 @@ impl fmt::Display for SpendTrend {
         writeln!(f, "{:<22} {:>12}", "Mann-Kendall S", self.mann_kendall.s)?;
         writeln!(f, "{:<22} {:>12.4}", "  Var(S)", self.mann_kendall.var_s)?;
         writeln!(f, "{:<22} {:>12}", "  Z", opt(self.mann_kendall.z))?;
-        write!(f, "{:<22} {:>12}", "  p", opt(self.mann_kendall.p_value))
+        write!(f, "{:<22} {:>12}", "  p", fmt_p(self.mann_kendall.p_value))
+    }
+}
+
+/// Largest spend magnitude accepted (sums of squares of larger values overflow `f64`).
+pub const MAX_SPEND: f64 = 1e100;
+
+/// `|v| <= MAX_SPEND` for every (already finite) month; `location(i)` names index `i`.
+pub(crate) fn check_magnitude(y: &[f64], location: impl Fn(usize) -> String) -> Result<()> {
+    match y.iter().position(|v| v.abs() > MAX_SPEND) {
+        Some(i) => Err(Error::InvalidValue {
+            what: "spend".into(),
+            location: location(i),
+            value: y[i],
+            expected: "at most 1e100 in absolute value".into(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -499,6 +519,16 @@ pub(crate) fn kernel(y: &[f64], robust: bool, scratch: &mut Vec<f64>) -> Kernel 
         mk_s: s,
         mk_var,
     }
+}
+
+/// Two-sided p of an OLS slope's t on `n - 2` degrees of freedom (`None` for `n <= 2`).
+pub(crate) fn t_p_value(t: f64, n: usize) -> Option<f64> {
+    if n <= 2 || !t.is_finite() {
+        return None;
+    }
+    StudentsT::new(0.0, 1.0, (n - 2) as f64)
+        .ok()
+        .map(|d| (2.0 * d.sf(t.abs())).min(1.0))
 }
 
 /// Continuity-corrected Z and two-sided p of Mann-Kendall S.
