@@ -11,17 +11,16 @@
 
 mod common;
 
-mod lifecycle;
 mod clv;
+mod lifecycle;
 mod pls;
 mod regression;
 mod regression_nist;
 mod regression_stream;
 mod retention;
-mod strategy;
-mod value;
-mod weights;
-mod survival;
 mod satisfaction;
 mod strategy;
 mod survey;
+mod survival;
+mod value;
+mod weights;
