@@ -158,6 +158,14 @@ impl SatisfactionReport {
     }
 }
 
+fn table_p(p: f64) -> String {
+    if p < 1e-4 {
+        format!("{p:.2e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
 fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "n/a".to_string(), |x| format!("{x:.digits$}"))
 }
@@ -210,13 +218,13 @@ impl fmt::Display for SatisfactionReport {
         for c in &self.coefficients {
             writeln!(
                 f,
-                "  {:<14} {:>10.5} {:>10.5} {:>8} {:>8.3} {:>10.3e}",
+                "  {:<14} {:>10.5} {:>10.5} {:>8} {:>8.3} {:>10}",
                 c.term,
                 c.coefficient,
                 c.std_error,
                 opt(c.beta, 4),
                 c.t_value,
-                c.p_value
+                table_p(c.p_value)
             )?;
         }
         writeln!(
@@ -231,12 +239,12 @@ impl fmt::Display for SatisfactionReport {
         for d in &self.drivers {
             writeln!(
                 f,
-                "  {:<14} {:>8.4} {:>9} {:>10.3e} {:>6} {:>6} {:>6}",
+                "  {:<14} {:>8.4} {:>9} {:>10} {:>6} {:>6} {:>6}",
                 d.name,
                 d.standardized_beta,
                 d.lmg_share
                     .map_or_else(|| "n/a".into(), |s| format!("{:.1}%", 100.0 * s)),
-                d.p_value,
+                table_p(d.p_value),
                 d.rank_lmg.map_or_else(|| "-".into(), |r| r.to_string()),
                 d.rank_beta,
                 d.rank_p

@@ -4,7 +4,7 @@ use nalgebra::{DMatrix, SymmetricEigen};
 use serde::Serialize;
 
 use super::items::ItemMatrix;
-use super::missing::{MissingPolicy, moments};
+use super::missing::{MissingPolicy, item_moments};
 use crate::{Error, Result, validate};
 
 /// Convergent validity of one construct from its standardised outer loadings:
@@ -130,7 +130,7 @@ pub fn dillon_goldstein_rho(items: &ItemMatrix, missing: MissingPolicy) -> Resul
             format!("needs at least 2 items, got {k}"),
         ));
     }
-    let m = moments(items.data(), missing)?;
+    let m = item_moments(items, missing)?;
     if m.n < 2 {
         return Err(Error::TooFewObservations {
             what: "Dillon-Goldstein rho".into(),

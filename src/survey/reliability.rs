@@ -6,7 +6,7 @@ use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use super::construct::Construct;
 use super::items::ItemMatrix;
-use super::missing::{MissingPolicy, Moments, moments};
+use super::missing::{MissingPolicy, Moments, item_moments};
 use crate::{Error, Result, validate};
 
 /// Options of a scale-reliability analysis (SPSS RELIABILITY with `/STATISTICS` item,
@@ -124,7 +124,7 @@ impl Reliability {
 
     fn fit_named(&self, name: &str, items: &ItemMatrix) -> Result<ScaleReliability> {
         validate::open_unit("confidence_level", self.confidence_level)?;
-        let m = moments(items.data(), self.missing)?;
+        let m = item_moments(items, self.missing)?;
         ScaleReliability::from_moments(name, items.names(), &m, items.nrows(), *self)
     }
 
