@@ -396,12 +396,12 @@ fn chi_square_matches_agresti_party_identification_example() {
     assert_eq!(x.df, 2);
     assert!(x.p_value < 0.001);
     let want = [[4.50, 0.70, -5.32], [-4.50, -0.70, 5.32]];
-    for i in 0..2 {
-        for j in 0..3 {
+    for (i, row) in want.iter().enumerate() {
+        for (j, &w) in row.iter().enumerate() {
             assert_relative_eq!(
                 x.adjusted_residuals[(i, j)],
-                want[i][j],
-                max_relative = published(want[i][j], 2)
+                w,
+                max_relative = published(w, 2)
             );
         }
     }

@@ -500,8 +500,8 @@ impl fmt::Display for IpaResult {
         )?;
         writeln!(
             f,
-            "  {:<14} {:>10} {:>11} {:>9}  {}",
-            "attribute", "importance", "performance", "priority", "quadrant"
+            "  {:<14} {:>10} {:>11} {:>9}  quadrant",
+            "attribute", "importance", "performance", "priority"
         )?;
         for p in &self.points {
             let pr = p

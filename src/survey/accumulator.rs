@@ -95,7 +95,7 @@ impl MomentAccumulator {
         let mut missing_row = vec![false; rows];
         for (j, col) in block.as_slice().chunks(rows.max(1)).enumerate() {
             let ok = col.iter().all(|&v| {
-                v.is_nan() || (v >= lo && v <= hi && (!integer || (v as i64) as f64 == v))
+                v.is_nan() || (v >= lo && v <= hi && (!integer || super::scale::is_whole(v)))
             });
             if !ok
                 && let Some(i) = col

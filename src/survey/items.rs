@@ -96,7 +96,7 @@ impl ItemMatrix {
             }
             // Branch-light pass: NaN (missing) passes; everything else must be a valid score.
             let ok = col.iter().all(|&v| {
-                v.is_nan() || (v >= lo && v <= hi && (!integer || (v as i64) as f64 == v))
+                v.is_nan() || (v >= lo && v <= hi && (!integer || super::scale::is_whole(v)))
             });
             if !ok && let Some(i) = col.iter().position(|&v| !v.is_nan() && !scale.contains(v)) {
                 return Err(scale

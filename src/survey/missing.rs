@@ -192,13 +192,13 @@ pub(crate) const PACKED_MAX_RANGE: f64 = 180.0;
 /// Column-major `i16` copy of integer scores shifted to `0..=range`, or `None` for a
 /// missing value, a score off the grid or a range above [`PACKED_MAX_RANGE`].
 pub(crate) fn pack_integer(data: &DMatrix<f64>, lo: f64, range: f64) -> Option<Vec<i16>> {
-    if !(range <= PACKED_MAX_RANGE) || data.nrows() == 0 {
+    if range.is_nan() || range > PACKED_MAX_RANGE || data.nrows() == 0 {
         return None;
     }
     let src = data.as_slice();
     let ok = src.iter().all(|&v| {
         let x = v - lo;
-        x >= 0.0 && x <= range && (x as i16) as f64 == x
+        x >= 0.0 && x <= range && super::scale::is_whole(x)
     });
     ok.then(|| src.iter().map(|&v| (v - lo) as i16).collect())
 }
