@@ -57,6 +57,15 @@ impl OlsFit {
         let n = x.nrows();
         let k = x.ncols();
         let p = core.coef.len();
+        // Finite inputs can still overflow (values near f64::MAX square to infinity).
+        if !(core.rss.is_finite() && core.tss.is_finite())
+            || core.coef.iter().any(|b| !b.is_finite())
+        {
+            return Err(Error::input(
+                "data",
+                "sums of squares overflow f64: rescale `x` and `y` (e.g. to thousands)",
+            ));
+        }
         let fitted = y - &core.residuals;
 
         // Leverage h_i = x_i' (X'X)^-1 x_i, on centred rows plus 1/n with an intercept.
@@ -252,6 +261,9 @@ impl OlsFit {
     /// p value of [`OlsFit::f_statistic`], from the F distribution's survival function.
     pub fn f_p_value(&self) -> Option<f64> {
         let f = self.f_statistic()?;
+        if f.is_nan() || f < 0.0 {
+            return None;
+        }
         if f.is_infinite() {
             return Some(0.0);
         }
@@ -277,7 +289,9 @@ impl OlsFit {
         let t = self.t_values();
         match StudentsT::new(0.0, 1.0, self.df_residual() as f64) {
             Ok(dist) => t.map(|t| {
-                if t.is_infinite() {
+                if t.is_nan() {
+                    1.0
+                } else if t.is_infinite() {
                     0.0
                 } else {
                     (2.0 * dist.sf(t.abs())).min(1.0)

@@ -105,6 +105,21 @@ impl RelativeImportance {
     /// [`RelativeImportance::lmg`] from an existing fit, which must have an intercept.
     /// Uses only the fit's R factor, so it also works on a fit finished from streamed data.
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::{Ols, RelativeImportance};
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let lmg = RelativeImportance::lmg_from_fit(&fit)?;
+    /// assert!((lmg.shares().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    /// println!("{lmg}");
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for a fit without an intercept or without predictors;
     /// [`Error::LimitExceeded`] beyond [`MAX_LMG_PREDICTORS`].
@@ -139,6 +154,19 @@ impl RelativeImportance {
 
     /// Johnson's relative weights of the predictors of `y` (with an intercept).
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::RelativeImportance;
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let jw = RelativeImportance::johnson(&x, &y, &["service", "price"])?;
+    /// assert_eq!(jw.ranking().len(), 2);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// Every error of [`Ols::fit_named`]; [`Error::InvalidInput`] for no predictors.
     pub fn johnson<S: AsRef<str>>(
@@ -151,6 +179,20 @@ impl RelativeImportance {
     }
 
     /// [`RelativeImportance::johnson`] from an existing fit with an intercept.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::regression::{Ols, RelativeImportance};
+    /// use nalgebra::{DMatrix, DVector};
+    ///
+    /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
+    /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
+    /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
+    /// let jw = RelativeImportance::johnson_from_fit(&fit)?;
+    /// assert!((jw.contributions().iter().sum::<f64>() - fit.r_squared()).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a fit without an intercept or without predictors;
