@@ -62,6 +62,38 @@ impl ProblemPareto {
         self.vital_share
     }
 
+    /// The Pareto table of a raw complaint log: one category label per complaint
+    /// (categories in order of first appearance break count ties).
+    ///
+    /// # Errors
+    /// As [`ProblemPareto::tabulate`]; [`Error::Empty`] for an empty log.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::satisfaction::ProblemPareto;
+    ///
+    /// let log = ["spam", "network", "network", "billing", "network"];
+    /// let t = ProblemPareto::new().tally(&log)?;
+    /// assert_eq!((t.rows[0].category.as_str(), t.rows[0].count), ("network", 3));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn tally<S: AsRef<str>>(&self, complaints: &[S]) -> Result<ParetoTable> {
+        let mut names: Vec<&str> = Vec::new();
+        let mut counts: Vec<u64> = Vec::new();
+        for c in complaints {
+            let c = c.as_ref();
+            match names.iter().position(|n| *n == c) {
+                Some(i) => counts[i] += 1,
+                None => {
+                    names.push(c);
+                    counts.push(1);
+                }
+            }
+        }
+        self.tabulate(&names, &counts)
+    }
+
     /// The Pareto table of complaint counts per category.
     ///
     /// # Errors
