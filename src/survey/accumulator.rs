@@ -212,6 +212,12 @@ impl MomentAccumulator {
         (self.n >= 2).then(|| &self.m2 / (self.n - 1) as f64)
     }
 
+    /// The scale of the items.
+    #[must_use]
+    pub fn scale(&self) -> LikertScale {
+        self.scale
+    }
+
     /// Reliability of all items as the scale `name`.
     ///
     /// # Errors
@@ -226,5 +232,32 @@ impl MomentAccumulator {
         let mut rel = options.from_covariance(name, &self.names, self.n, &self.mean, &cov)?;
         rel.rows_total = self.n + self.rows_skipped;
         Ok(rel)
+    }
+}
+
+impl std::fmt::Display for MomentAccumulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "moment accumulator: {} items on {}, {} respondents folded, {} skipped (missing)",
+            self.names.len(),
+            self.scale,
+            self.n,
+            self.rows_skipped
+        )?;
+        let cov = self.covariance();
+        for (j, name) in self.names.iter().enumerate() {
+            match &cov {
+                Some(c) => writeln!(
+                    f,
+                    "  {:<12} mean {:>9.4}  var {:>9.4}",
+                    name,
+                    self.mean[j],
+                    c[(j, j)]
+                )?,
+                None => writeln!(f, "  {:<12} mean {:>9.4}", name, self.mean[j])?,
+            }
+        }
+        Ok(())
     }
 }
