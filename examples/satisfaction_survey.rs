@@ -77,14 +77,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // rho_C and AVE from the first-principal-component loadings of each block.
     for c in &constructs {
         let sub = items.select(c.items())?;
-        let r = Reliability::new().fit(&sub)?;
-        if let Some(corr) = &r.inter_item_correlations {
-            let loadings: Vec<f64> = first_pc(corr);
-            println!(
-                "{}",
-                ConvergentValidity::from_loadings(c.name(), &loadings)?
-            );
-        }
+        let cv = ConvergentValidity::from_first_component(c.name(), &sub, MissingPolicy::Listwise)?;
+        println!("{cv}");
     }
 
     // 2. Regression of Satisfaction on the four drivers, ranked by LMG, beta and p.
@@ -116,22 +110,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     draw(&item_ipa, &svg)?;
     println!("IPA chart written to {svg}");
     Ok(())
-}
-
-/// Loadings on the first principal component of a correlation matrix (symmetric eigen).
-fn first_pc(corr: &DMatrix<f64>) -> Vec<f64> {
-    let eig = corr.clone().symmetric_eigen();
-    let (i, &val) = eig
-        .eigenvalues
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .unwrap();
-    let v = eig.eigenvectors.column(i);
-    let sign = if v.sum() < 0.0 { -1.0 } else { 1.0 };
-    v.iter()
-        .map(|x| (sign * x * val.sqrt()).clamp(-1.0, 1.0))
-        .collect()
 }
 
 fn draw(ipa: &IpaResult, path: &str) -> Result<(), Box<dyn std::error::Error>> {
