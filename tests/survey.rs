@@ -441,6 +441,7 @@ proptest! {
         let s = LikertScale::new(1.0, 10.0).unwrap();
         let policy = [MissingPolicy::Listwise, MissingPolicy::Pairwise, MissingPolicy::ItemMean][policy as usize];
         if let Ok(items) = ItemMatrix::new(m.clone(), &names(k), s) {
+            prop_assert!(!items.to_string().contains("NaN"));
             if let Ok(r) = Reliability::new().missing(policy).fit(&items) {
                 prop_assert!(r.alpha.is_finite());
                 let _ = r.to_string();

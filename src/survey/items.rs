@@ -294,7 +294,19 @@ impl fmt::Display for ItemMatrix {
                 .collect();
             let n = vals.len() as f64;
             let mean = vals.iter().sum::<f64>() / n;
-            let sd = (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let mean_txt = if vals.is_empty() {
+                "n/a".to_string()
+            } else {
+                format!("{mean:.4}")
+            };
+            let sd = if vals.len() > 1 {
+                format!(
+                    "{:.4}",
+                    (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+                )
+            } else {
+                "n/a".to_string()
+            };
             let rev = if self.reversed.contains(name) {
                 " (reversed)"
             } else {
@@ -302,9 +314,9 @@ impl fmt::Display for ItemMatrix {
             };
             writeln!(
                 f,
-                "{:<12} {:>8.4} {:>8.4} {:>8}{rev}",
+                "{:<12} {:>8} {:>8} {:>8}{rev}",
                 name,
-                mean,
+                mean_txt,
                 sd,
                 self.data.nrows() - vals.len()
             )?;

@@ -220,6 +220,15 @@ pub struct ItemStatistics {
 /// r_(i,T-i)   = (Σ_j C_ij - s²_i) / sqrt(s²_i (s²_T - 2 Σ_j C_ij + s²_i))
 /// ```
 ///
+/// # Numerics
+///
+/// On an integer scale with no missing answers the item matrix keeps its scores packed as
+/// small integers, and the covariance matrix is computed from exact integer sums:
+/// `C_ab = (n S_ab - S_a S_b) / (n (n - 1))` with an exact numerator, so alpha is as
+/// accurate as double precision allows. Otherwise a one-pass shifted-data algorithm over
+/// cache-sized row blocks is used (two roundings per product, no cancellation of leading
+/// digits). Pairwise deletion uses explicit pair loops.
+///
 /// # References
 /// Cronbach (1951), Psychometrika 16:297-334; Feldt, Woodruff & Salih (1987), Applied
 /// Psychological Measurement 11:93-103; IBM SPSS Statistics Algorithms, RELIABILITY.
