@@ -152,6 +152,6 @@ mod tests {
             epsilon = 1e-15
         );
         assert_relative_eq!(csi.index, 100.0 / 3.0, epsilon = 1e-12);
-        assert!(SatisfactionIndex::compute(&items, &[1.0, -1.0 * 3f64.sqrt() / 2.0]).is_err());
+        assert!(SatisfactionIndex::compute(&items, &[1.0, -(3f64.sqrt()) / 2.0]).is_err());
     }
 }
