@@ -396,12 +396,12 @@ fn chi_square_matches_agresti_party_identification_example() {
     assert_eq!(x.df, 2);
     assert!(x.p_value < 0.001);
     let want = [[4.50, 0.70, -5.32], [-4.50, -0.70, 5.32]];
-    for i in 0..2 {
-        for j in 0..3 {
+    for (i, row) in want.iter().enumerate() {
+        for (j, &w) in row.iter().enumerate() {
             assert_relative_eq!(
                 x.adjusted_residuals[(i, j)],
-                want[i][j],
-                max_relative = published(want[i][j], 2)
+                w,
+                max_relative = published(w, 2)
             );
         }
     }
@@ -456,6 +456,48 @@ fn report_has_every_section_and_serialises() {
     }
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["drivers"][0]["name"], "Quality");
+
+    // The other sections (hand-made inputs: the mobi survey has no Kano or complaint data).
+    let f = DMatrix::from_row_slice(2, 1, &[1.0, 2.0]);
+    let d = DMatrix::from_row_slice(2, 1, &[5.0, 5.0]);
+    let kano = Kano::new().classify(&f, &d, &["coverage"]).unwrap();
+    let pareto = ProblemPareto::new()
+        .tabulate(&["network", "billing"], &[70, 30])
+        .unwrap();
+    let mix = DMatrix::from_row_slice(2, 2, &[40.0, 10.0, 30.0, 20.0]);
+    let chi = ChiSquareTest::independence(&mix, &["prepaid", "postpaid"], &["network", "billing"])
+        .unwrap();
+    let full = report
+        .with_kano(kano)
+        .with_problems(pareto)
+        .with_problem_mix(chi);
+    let text = full.to_string();
+    for needle in [
+        "Kano classification",
+        "Service problems",
+        "Problem mix by segment",
+    ] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    assert!(serde_json::to_string(&full).unwrap().contains("vital_few"));
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync + 'static>() {}
+    use crm_analytics::satisfaction::*;
+    use crm_analytics::survey::*;
+    check::<ItemMatrix>();
+    check::<ScaleReliability>();
+    check::<MomentAccumulator>();
+    check::<ConstructScores>();
+    check::<Htmt>();
+    check::<SatisfactionFit>();
+    check::<SatisfactionReport>();
+    check::<IpaResult>();
+    check::<KanoResult>();
+    check::<ChiSquareTest>();
+    check::<ParetoTable>();
 }
 
 #[test]

@@ -407,12 +407,41 @@ proptest! {
     }
 
     #[test]
+    fn accumulator_merge_equals_one_shot_on_continuous_scores(
+        v in proptest::collection::vec(0.0f64..100.0, 12..90),
+        cut in 0usize..30,
+    ) {
+        // The float path (continuous scale): shifted one-pass moments and Chan merges.
+        let k = 3;
+        let n = v.len() / k;
+        let m = DMatrix::from_iterator(n, k, v.into_iter().take(n * k));
+        let s = LikertScale::continuous(0.0, 100.0).unwrap();
+        let nm = names(k);
+        let cut = cut.min(n);
+        let mut a = MomentAccumulator::new(&nm, s).unwrap();
+        let mut b = a.clone();
+        a.fold(&m.rows(0, cut).into_owned()).unwrap();
+        b.fold(&m.rows(cut, n - cut).into_owned()).unwrap();
+        a.merge(&b).unwrap();
+        let items = ItemMatrix::new(m, &nm, s).unwrap();
+        match (Reliability::new().fit(&items), a.finish("scale", &Reliability::new())) {
+            (Ok(x), Ok(y)) => {
+                prop_assert!((x.alpha - y.alpha).abs() <= 1e-9 * (1.0 + x.alpha.abs()));
+                prop_assert!((x.scale_variance - y.scale_variance).abs() <= 1e-9 * x.scale_variance);
+            }
+            (Err(_), Err(_)) => {}
+            (x, y) => prop_assert!(false, "one-shot {:?} vs merged {:?}", x.map(|r| r.alpha), y.map(|r| r.alpha)),
+        }
+    }
+
+    #[test]
     fn no_panic_on_arbitrary_input(v in proptest::collection::vec(prop_oneof![Just(f64::NAN), Just(f64::INFINITY), -3.0f64..12.0, (0u8..12).prop_map(f64::from)], 0..40), k in 1usize..5, policy in 0u8..3) {
         let n = v.len() / k;
         let m = DMatrix::from_iterator(n, k, v.into_iter().take(n * k));
         let s = LikertScale::new(1.0, 10.0).unwrap();
         let policy = [MissingPolicy::Listwise, MissingPolicy::Pairwise, MissingPolicy::ItemMean][policy as usize];
         if let Ok(items) = ItemMatrix::new(m.clone(), &names(k), s) {
+            prop_assert!(!items.to_string().contains("NaN"));
             if let Ok(r) = Reliability::new().missing(policy).fit(&items) {
                 prop_assert!(r.alpha.is_finite());
                 let _ = r.to_string();

@@ -130,3 +130,28 @@ impl fmt::Display for SatisfactionIndex {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::survey::LikertScale;
+    use approx::assert_relative_eq;
+    use nalgebra::DMatrix;
+
+    #[test]
+    fn unstandardised_weights_by_hand() {
+        // a = (2, 4, 6): mean 4, sd 2; b = (3, 3, 6): mean 4, sd √3. Weights (1, 1):
+        // w/sd = (0.5, 0.57735) -> u = (0.4641, 0.5359), Σ u x̄ = 4 -> CSI = 100 · 3/9.
+        let d = DMatrix::from_row_slice(3, 2, &[2.0, 3.0, 4.0, 3.0, 6.0, 6.0]);
+        let items = ItemMatrix::new(d, &["a", "b"], LikertScale::new(1.0, 10.0).unwrap()).unwrap();
+        let csi = SatisfactionIndex::compute(&items, &[1.0, 1.0]).unwrap();
+        let (ua, ub) = (0.5, 1.0 / 3f64.sqrt());
+        assert_relative_eq!(
+            csi.unstandardized_weights[0],
+            ua / (ua + ub),
+            epsilon = 1e-15
+        );
+        assert_relative_eq!(csi.index, 100.0 / 3.0, epsilon = 1e-12);
+        assert!(SatisfactionIndex::compute(&items, &[1.0, -(3f64.sqrt()) / 2.0]).is_err());
+    }
+}

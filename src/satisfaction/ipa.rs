@@ -500,8 +500,8 @@ impl fmt::Display for IpaResult {
         )?;
         writeln!(
             f,
-            "  {:<14} {:>10} {:>11} {:>9}  {}",
-            "attribute", "importance", "performance", "priority", "quadrant"
+            "  {:<14} {:>10} {:>11} {:>9}  quadrant",
+            "attribute", "importance", "performance", "priority"
         )?;
         for p in &self.points {
             let pr = p
@@ -514,5 +514,44 @@ impl fmt::Display for IpaResult {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn quadrants_and_diagonal_by_hand() {
+        // I = (1, 3), P = (4, 2): crosshairs (2, 3); sd_I = sd_P = √2.
+        // a: I 1 < 2, P 4 >= 3 -> overkill; priority = (1 - 2)/√2 - (4 - 3)/√2 = -√2.
+        // b: I 3 >= 2, P 2 < 3 -> concentrate here; priority = +√2.
+        let r = Ipa::new()
+            .from_points(&["a", "b"], &[1.0, 3.0], &[4.0, 2.0])
+            .unwrap();
+        assert_eq!(r.points[0].quadrant, Quadrant::PossibleOverkill);
+        assert_eq!(r.points[1].quadrant, Quadrant::ConcentrateHere);
+        assert_relative_eq!(r.points[1].priority.unwrap(), 2f64.sqrt(), epsilon = 1e-12);
+        assert_eq!(r.by_priority()[0].name, "b");
+        // On the crosshair counts as high.
+        assert_eq!(
+            Quadrant::of(2.0, 3.0, 2.0, 3.0),
+            Quadrant::KeepUpTheGoodWork
+        );
+        let fixed = Ipa::new()
+            .crosshair(Crosshair::Fixed {
+                importance: 0.0,
+                performance: 5.0,
+            })
+            .from_points(&["a", "b"], &[1.0, 3.0], &[4.0, 2.0])
+            .unwrap();
+        assert!(
+            fixed
+                .points
+                .iter()
+                .all(|p| p.quadrant == Quadrant::ConcentrateHere)
+        );
+        assert!(Ipa::new().from_points(&["a"], &[f64::NAN], &[1.0]).is_err());
     }
 }

@@ -373,3 +373,47 @@ impl fmt::Display for KanoResult {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluation_table_cell_by_cell() {
+        // MODELS.md §6.4, rows functional 1..5, columns dysfunctional 1..5:
+        // row1 Q A A A O; rows 2-4 R I I I M; row5 R R R R Q.
+        let table = ["QAAAO", "RIIIM", "RIIIM", "RIIIM", "RRRRQ"];
+        for (f, row) in table.iter().enumerate() {
+            for (d, code) in row.chars().enumerate() {
+                let c = KanoCategory::evaluate(f as u8 + 1, d as u8 + 1).unwrap();
+                assert_eq!(
+                    c.code(),
+                    code,
+                    "functional {}, dysfunctional {}",
+                    f + 1,
+                    d + 1
+                );
+            }
+        }
+        assert!(KanoCategory::evaluate(0, 3).is_err());
+        assert!(KanoCategory::evaluate(3, 6).is_err());
+    }
+
+    #[test]
+    fn repeated_tie_order_is_rejected() {
+        use KanoCategory::*;
+        let k = Kano::new().tie_order([
+            MustBe,
+            MustBe,
+            Attractive,
+            Indifferent,
+            Reverse,
+            Questionable,
+        ]);
+        let m = DMatrix::from_element(1, 1, 1.0);
+        assert!(matches!(
+            k.classify(&m, &m, &["x"]),
+            Err(Error::InvalidOption { .. })
+        ));
+    }
+}

@@ -57,4 +57,4 @@ pub use kano::{Kano, KanoCategory, KanoCounts, KanoFeature, KanoResult};
 pub use model::{Driver, DriverRanking, SatisfactionFit, SatisfactionModel};
 pub use problems::{ChiSquareTest, ParetoRow, ParetoTable, ProblemPareto};
 pub use recommend::{Recommendation, RecommendedAction, recommend};
-pub use report::{CoefficientRow, SatisfactionReport};
+pub use report::SatisfactionReport;

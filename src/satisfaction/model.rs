@@ -481,3 +481,41 @@ impl fmt::Display for SatisfactionFit {
         fmt::Display::fmt(&self.report(), f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::satisfaction::{Ipa, RecommendedAction, recommend};
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn one_driver_by_hand_and_downgraded_recommendation() {
+        // x = (1, 2, 3, 4), y = (1, 3, 2, 4): Sxx = Syy = 5, Sxy = 4 -> b = 0.8 and, with
+        // equal SDs, beta = r = 0.8; t = r √(n-2) / √(1 - r²) = 0.8 √2 / 0.6 = 1.886 on
+        // 2 df -> p ≈ 0.2, not significant at 0.05.
+        let d = DMatrix::from_row_slice(4, 2, &[1.0, 1.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0]);
+        let items = ItemMatrix::new(d, &["x", "y"], LikertScale::new(1.0, 5.0).unwrap()).unwrap();
+        let cons = [
+            Construct::new("X", &["x"]).unwrap(),
+            Construct::new("Satisfaction", &["y"]).unwrap(),
+        ];
+        let fit = SatisfactionModel::new().fit(&items, &cons).unwrap();
+        let x = fit.driver("X").unwrap();
+        assert_relative_eq!(x.coefficient, 0.8, epsilon = 1e-12);
+        assert_relative_eq!(x.standardized_beta, 0.8, epsilon = 1e-12);
+        assert_relative_eq!(x.correlation.unwrap(), 0.8, epsilon = 1e-12);
+        assert_relative_eq!(x.t_value, 0.8 * 2f64.sqrt() / 0.6, epsilon = 1e-12);
+        assert!(!x.significant);
+        assert_relative_eq!(x.lmg_share.unwrap(), 1.0, epsilon = 1e-12);
+        assert_eq!(x.mean_percent, Some(37.5)); // mean 2.5 on 1..5
+        let ipa = Ipa::new().drivers(&fit).unwrap();
+        let recs = recommend(&ipa, fit.drivers(), 0.05);
+        assert_eq!(recs[0].action, RecommendedAction::Monitor);
+        assert!(
+            SatisfactionModel::new()
+                .significance(1.0)
+                .fit(&items, &cons)
+                .is_err()
+        );
+    }
+}

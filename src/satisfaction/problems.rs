@@ -62,6 +62,38 @@ impl ProblemPareto {
         self.vital_share
     }
 
+    /// The Pareto table of a raw complaint log: one category label per complaint
+    /// (categories in order of first appearance break count ties).
+    ///
+    /// # Errors
+    /// As [`ProblemPareto::tabulate`]; [`Error::Empty`] for an empty log.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::satisfaction::ProblemPareto;
+    ///
+    /// let log = ["spam", "network", "network", "billing", "network"];
+    /// let t = ProblemPareto::new().tally(&log)?;
+    /// assert_eq!((t.rows[0].category.as_str(), t.rows[0].count), ("network", 3));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn tally<S: AsRef<str>>(&self, complaints: &[S]) -> Result<ParetoTable> {
+        let mut names: Vec<&str> = Vec::new();
+        let mut counts: Vec<u64> = Vec::new();
+        for c in complaints {
+            let c = c.as_ref();
+            match names.iter().position(|n| *n == c) {
+                Some(i) => counts[i] += 1,
+                None => {
+                    names.push(c);
+                    counts.push(1);
+                }
+            }
+        }
+        self.tabulate(&names, &counts)
+    }
+
     /// The Pareto table of complaint counts per category.
     ///
     /// # Errors
@@ -362,5 +394,43 @@ impl fmt::Display for ChiSquareTest {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn two_by_two_by_hand() {
+        // [[30, 10], [10, 30]]: all margins 40, n = 80 -> E = 20 everywhere;
+        // X² = 4 · 10²/20 = 20; Pearson residual 10/√20 = √5;
+        // adjusted = 10 / sqrt(20 · ½ · ½) = 10/√5 = 2√5; G² = 2 Σ o ln(o/E)
+        // = 2 (2 · 30 ln 1.5 + 2 · 10 ln 0.5) = 120 ln 1.5 - 40 ln 2.
+        let t = DMatrix::from_row_slice(2, 2, &[30.0, 10.0, 10.0, 30.0]);
+        let x = ChiSquareTest::independence(&t, &["a", "b"], &["x", "y"]).unwrap();
+        assert_relative_eq!(x.statistic, 20.0, epsilon = 1e-12);
+        assert_relative_eq!(x.pearson_residuals[(0, 0)], 5f64.sqrt(), epsilon = 1e-12);
+        assert_relative_eq!(
+            x.adjusted_residuals[(0, 1)],
+            -2.0 * 5f64.sqrt(),
+            epsilon = 1e-12
+        );
+        assert_relative_eq!(
+            x.g_squared,
+            120.0 * 1.5f64.ln() - 40.0 * 2f64.ln(),
+            epsilon = 1e-12
+        );
+        assert_eq!(x.cells_expected_below_5, 0);
+    }
+
+    #[test]
+    fn vital_few_at_exact_share() {
+        // 8 + 2 = 10: the first category alone reaches exactly 80%.
+        let t = ProblemPareto::new().tabulate(&["a", "b"], &[8, 2]).unwrap();
+        assert_eq!(t.vital_few, vec!["a"]);
+        assert!(ProblemPareto::new().tabulate(&["a", "a"], &[1, 2]).is_err());
+        assert!(ProblemPareto::new().tabulate(&["a"], &[0]).is_err());
     }
 }

@@ -109,7 +109,7 @@ pub fn recommend(ipa: &IpaResult, drivers: &[Driver], significance: f64) -> Vec<
                 ),
             };
             if let Some(d) = d {
-                rationale.push_str(&format!("; beta {:.3}, p = {:.3e}", d.standardized_beta, d.p_value));
+                rationale.push_str(&format!("; beta {:.3}, p {}", d.standardized_beta, fmt_p(d.p_value)));
                 if let Some(s) = d.lmg_share {
                     rationale.push_str(&format!(", {:.1}% of R²", 100.0 * s));
                 }
@@ -117,6 +117,12 @@ pub fn recommend(ipa: &IpaResult, drivers: &[Driver], significance: f64) -> Vec<
                     action = RecommendedAction::Monitor;
                     rationale.push_str(&format!(" (effect not significant at {significance})"));
                 }
+            }
+            if let Some(g) = p.priority
+                && g > 0.0
+                && action != RecommendedAction::ImproveFirst
+            {
+                rationale.push_str(&format!("; above the iso-priority diagonal (priority {g:+.2})"));
             }
             Recommendation {
                 priority: 0,
@@ -147,6 +153,15 @@ pub fn recommend(ipa: &IpaResult, drivers: &[Driver], significance: f64) -> Vec<
         r.priority = i + 1;
     }
     out
+}
+
+/// A p value for prose: `= 0.0042`, or `< 0.0001` for small values.
+pub(crate) fn fmt_p(p: f64) -> String {
+    if p < 1e-4 {
+        "< 0.0001".to_string()
+    } else {
+        format!("= {p:.4}")
+    }
 }
 
 impl fmt::Display for Recommendation {

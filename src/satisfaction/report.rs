@@ -7,25 +7,8 @@ use super::kano::KanoResult;
 use super::model::{Driver, DriverRanking, SatisfactionFit};
 use super::problems::{ChiSquareTest, ParetoTable};
 use super::recommend::{Recommendation, recommend};
+use crate::regression::OlsReport;
 use crate::survey::ScaleReliability;
-
-/// One row of the coefficient table (SPSS "Coefficients").
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CoefficientRow {
-    /// Term (`const` for the intercept).
-    pub term: String,
-    /// Unstandardised coefficient B.
-    pub coefficient: f64,
-    /// Standard error.
-    pub std_error: f64,
-    /// Standardised beta (`None` for the intercept).
-    pub beta: Option<f64>,
-    /// t statistic.
-    pub t_value: f64,
-    /// p value.
-    pub p_value: f64,
-}
 
 /// The satisfaction study's report: reliability, regression, driver ranking, IPA, Kano,
 /// service problems and recommendations. Passive data; `Display` prints the tables.
@@ -41,20 +24,9 @@ pub struct SatisfactionReport {
     pub rows_total: usize,
     /// Reliability of each scale (empty unless added).
     pub reliability: Vec<ScaleReliability>,
-    /// Coefficient table, intercept first.
-    pub coefficients: Vec<CoefficientRow>,
-    /// R².
-    pub r_squared: f64,
-    /// Adjusted R².
-    pub adj_r_squared: f64,
-    /// F statistic and its p value (`None` without predictors or intercept).
-    pub f_statistic: Option<f64>,
-    /// p value of F.
-    pub f_p_value: Option<f64>,
-    /// Model and residual degrees of freedom.
-    pub df: (usize, usize),
-    /// Residual standard error.
-    pub residual_std_error: f64,
+    /// The full SPSS-style regression report (Model Summary, ANOVA, Coefficients with
+    /// standardised betas and collinearity statistics, residual statistics, casewise list).
+    pub regression: OlsReport,
     /// Ranking criterion of `drivers`.
     pub ranking: DriverRanking,
     /// Drivers, most important first.
@@ -75,41 +47,15 @@ pub struct SatisfactionReport {
 
 impl SatisfactionReport {
     pub(crate) fn from_fit(fit: &SatisfactionFit) -> Self {
-        let ols = fit.ols();
-        let names = ols.parameter_names();
-        let b = ols.coefficients();
-        let se = ols.std_errors();
-        let t = ols.t_values();
-        let p = ols.p_values();
-        let coefficients = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| CoefficientRow {
-                term: n.clone(),
-                coefficient: b[i],
-                std_error: se[i],
-                beta: fit
-                    .drivers()
-                    .iter()
-                    .find(|d| d.name == *n)
-                    .map(|d| d.standardized_beta),
-                t_value: t[i],
-                p_value: p[i],
-            })
-            .collect();
+        let mut regression = fit.ols().report();
+        regression.dependent = fit.outcome().to_string();
         let ranking = DriverRanking::RelativeImportance;
         SatisfactionReport {
             outcome: fit.outcome().to_string(),
             rows_used: fit.rows_used(),
             rows_total: fit.rows_total(),
             reliability: Vec::new(),
-            coefficients,
-            r_squared: ols.r_squared(),
-            adj_r_squared: ols.adj_r_squared(),
-            f_statistic: ols.f_statistic(),
-            f_p_value: ols.f_p_value(),
-            df: (ols.df_model(), ols.df_residual()),
-            residual_std_error: ols.residual_std_error(),
+            regression,
             ranking,
             drivers: fit.ranked(ranking).into_iter().cloned().collect(),
             ipa: None,
@@ -158,6 +104,14 @@ impl SatisfactionReport {
     }
 }
 
+fn table_p(p: f64) -> String {
+    if p < 1e-4 {
+        format!("{p:.2e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
 fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "n/a".to_string(), |x| format!("{x:.digits$}"))
 }
@@ -190,38 +144,15 @@ impl fmt::Display for SatisfactionReport {
             }
         }
         writeln!(f, "\nRegression of {} on the drivers", self.outcome)?;
+        write!(f, "{}", self.regression)?;
+        let by = if self.drivers.iter().all(|d| d.rank_lmg.is_some()) {
+            "LMG share of R²"
+        } else {
+            "|standardised beta| (LMG not computed)"
+        };
         writeln!(
             f,
-            "  R² = {:.4}, adjusted R² = {:.4}, F({}, {}) = {}, p = {}, s = {:.4}",
-            self.r_squared,
-            self.adj_r_squared,
-            self.df.0,
-            self.df.1,
-            opt(self.f_statistic, 3),
-            self.f_p_value
-                .map_or_else(|| "n/a".into(), |p| format!("{p:.3e}")),
-            self.residual_std_error
-        )?;
-        writeln!(
-            f,
-            "  {:<14} {:>10} {:>10} {:>8} {:>8} {:>10}",
-            "term", "B", "SE", "beta", "t", "p"
-        )?;
-        for c in &self.coefficients {
-            writeln!(
-                f,
-                "  {:<14} {:>10.5} {:>10.5} {:>8} {:>8.3} {:>10.3e}",
-                c.term,
-                c.coefficient,
-                c.std_error,
-                opt(c.beta, 4),
-                c.t_value,
-                c.p_value
-            )?;
-        }
-        writeln!(
-            f,
-            "\nDriver ranking (by LMG share of R²; ranks by beta and by p alongside)"
+            "\nDriver ranking (by {by}; ranks by beta and by p alongside)"
         )?;
         writeln!(
             f,
@@ -231,12 +162,12 @@ impl fmt::Display for SatisfactionReport {
         for d in &self.drivers {
             writeln!(
                 f,
-                "  {:<14} {:>8.4} {:>9} {:>10.3e} {:>6} {:>6} {:>6}",
+                "  {:<14} {:>8.4} {:>9} {:>10} {:>6} {:>6} {:>6}",
                 d.name,
                 d.standardized_beta,
                 d.lmg_share
                     .map_or_else(|| "n/a".into(), |s| format!("{:.1}%", 100.0 * s)),
-                d.p_value,
+                table_p(d.p_value),
                 d.rank_lmg.map_or_else(|| "-".into(), |r| r.to_string()),
                 d.rank_beta,
                 d.rank_p

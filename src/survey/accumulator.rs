@@ -90,24 +90,26 @@ impl MomentAccumulator {
     pub fn fold(&mut self, block: &DMatrix<f64>) -> Result<()> {
         crate::validate::same_len("accumulator block columns", self.names.len(), block.ncols())?;
         let offset = self.n + self.rows_skipped;
-        let mut keep = Vec::with_capacity(block.nrows());
-        let mut skipped = 0;
-        for i in 0..block.nrows() {
-            let mut missing = false;
-            for (j, name) in self.names.iter().enumerate() {
-                let v = block[(i, j)];
-                if v.is_nan() {
-                    missing = true;
-                } else {
-                    self.scale.check(v, offset + i, name)?;
-                }
+        let rows = block.nrows();
+        let (lo, hi, integer) = (self.scale.min(), self.scale.max(), self.scale.is_integer());
+        let mut missing_row = vec![false; rows];
+        for (j, col) in block.as_slice().chunks(rows.max(1)).enumerate() {
+            let ok = col.iter().all(|&v| {
+                v.is_nan() || (v >= lo && v <= hi && (!integer || super::scale::is_whole(v)))
+            });
+            if !ok
+                && let Some(i) = col
+                    .iter()
+                    .position(|&v| !v.is_nan() && !self.scale.contains(v))
+            {
+                self.scale.check(col[i], offset + i, &self.names[j])?;
             }
-            if missing {
-                skipped += 1;
-            } else {
-                keep.push(i);
+            for (flag, v) in missing_row.iter_mut().zip(col) {
+                *flag |= v.is_nan();
             }
         }
+        let keep: Vec<usize> = (0..rows).filter(|&i| !missing_row[i]).collect();
+        let skipped = rows - keep.len();
         self.rows_skipped += skipped;
         if keep.is_empty() {
             return Ok(());
@@ -123,7 +125,12 @@ impl MomentAccumulator {
     }
 
     fn from_complete(data: &DMatrix<f64>, like: &Self) -> Self {
-        let m = super::missing::moments_complete(data);
+        let m = like
+            .scale
+            .is_integer()
+            .then(|| super::missing::moments_integer(data, like.scale.min(), like.scale.range()))
+            .flatten()
+            .unwrap_or_else(|| super::missing::moments_complete(data));
         let denom = (m.n.max(2) - 1) as f64;
         MomentAccumulator {
             names: like.names.clone(),
@@ -205,6 +212,12 @@ impl MomentAccumulator {
         (self.n >= 2).then(|| &self.m2 / (self.n - 1) as f64)
     }
 
+    /// The scale of the items.
+    #[must_use]
+    pub fn scale(&self) -> LikertScale {
+        self.scale
+    }
+
     /// Reliability of all items as the scale `name`.
     ///
     /// # Errors
@@ -219,5 +232,32 @@ impl MomentAccumulator {
         let mut rel = options.from_covariance(name, &self.names, self.n, &self.mean, &cov)?;
         rel.rows_total = self.n + self.rows_skipped;
         Ok(rel)
+    }
+}
+
+impl std::fmt::Display for MomentAccumulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "moment accumulator: {} items on {}, {} respondents folded, {} skipped (missing)",
+            self.names.len(),
+            self.scale,
+            self.n,
+            self.rows_skipped
+        )?;
+        let cov = self.covariance();
+        for (j, name) in self.names.iter().enumerate() {
+            match &cov {
+                Some(c) => writeln!(
+                    f,
+                    "  {:<12} mean {:>9.4}  var {:>9.4}",
+                    name,
+                    self.mean[j],
+                    c[(j, j)]
+                )?,
+                None => writeln!(f, "  {:<12} mean {:>9.4}", name, self.mean[j])?,
+            }
+        }
+        Ok(())
     }
 }

@@ -4,7 +4,7 @@ use nalgebra::{DMatrix, SymmetricEigen};
 use serde::Serialize;
 
 use super::items::ItemMatrix;
-use super::missing::{MissingPolicy, moments};
+use super::missing::{MissingPolicy, item_moments};
 use crate::{Error, Result, validate};
 
 /// Convergent validity of one construct from its standardised outer loadings:
@@ -77,6 +77,37 @@ impl ConvergentValidity {
         })
     }
 
+    /// From the block's own first-principal-component loadings (the correlations of each
+    /// item with the first component of the items' correlation matrix, signed so that
+    /// Σλ > 0), when no PLS or factor loadings are at hand. rho_C from these loadings is
+    /// the Dillon-Goldstein rho of R plspm.
+    ///
+    /// # Errors
+    /// As [`dillon_goldstein_rho`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::survey::{ConvergentValidity, ItemMatrix, LikertScale, MissingPolicy};
+    /// use nalgebra::DMatrix;
+    ///
+    /// // r = 0.8 between the two items: loadings sqrt(0.9), AVE 0.9.
+    /// let d = DMatrix::from_row_slice(4, 2, &[1.0, 1.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0]);
+    /// let items = ItemMatrix::new(d, &["a", "b"], LikertScale::new(1.0, 5.0)?)?;
+    /// let cv = ConvergentValidity::from_first_component("X", &items, MissingPolicy::Listwise)?;
+    /// assert!((cv.ave - 0.9).abs() < 1e-12);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn from_first_component(
+        name: &str,
+        items: &ItemMatrix,
+        missing: MissingPolicy,
+    ) -> Result<Self> {
+        let l = block_pc_loadings(items, missing)?;
+        let l: Vec<f64> = l.into_iter().map(|x| x.clamp(-1.0, 1.0)).collect();
+        Self::from_loadings(name, &l)
+    }
+
     /// Whether rho_C ≥ 0.7 and AVE ≥ 0.5.
     #[must_use]
     pub fn is_acceptable(&self) -> bool {
@@ -123,6 +154,10 @@ fn rho_from_loadings(l: &[f64]) -> f64 {
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 pub fn dillon_goldstein_rho(items: &ItemMatrix, missing: MissingPolicy) -> Result<f64> {
+    Ok(rho_from_loadings(&block_pc_loadings(items, missing)?))
+}
+
+fn block_pc_loadings(items: &ItemMatrix, missing: MissingPolicy) -> Result<Vec<f64>> {
     let k = items.ncols();
     if k < 2 {
         return Err(Error::input(
@@ -130,7 +165,7 @@ pub fn dillon_goldstein_rho(items: &ItemMatrix, missing: MissingPolicy) -> Resul
             format!("needs at least 2 items, got {k}"),
         ));
     }
-    let m = moments(items.data(), missing)?;
+    let m = item_moments(items, missing)?;
     if m.n < 2 {
         return Err(Error::TooFewObservations {
             what: "Dillon-Goldstein rho".into(),
@@ -139,8 +174,7 @@ pub fn dillon_goldstein_rho(items: &ItemMatrix, missing: MissingPolicy) -> Resul
         });
     }
     let corr = correlation_matrix(&m.cov, items.names())?;
-    let l = first_pc_loadings(&corr);
-    Ok(rho_from_loadings(&l))
+    Ok(first_pc_loadings(&corr))
 }
 
 /// Correlation matrix from a covariance matrix; errors on a zero-variance item.

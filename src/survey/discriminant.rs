@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::composite::correlation_matrix;
 use super::construct::Construct;
 use super::items::{ItemMatrix, check_unique};
-use super::missing::{MissingPolicy, moments};
+use super::missing::{MissingPolicy, item_moments};
 use crate::{Error, Result, validate};
 
 /// Fornell-Larcker criterion: each construct's sqrt(AVE) must exceed its correlations
@@ -176,7 +176,7 @@ impl Htmt {
             });
         }
         let sub = items.select(&all)?;
-        let m = moments(sub.data(), missing)?;
+        let m = item_moments(&sub, missing)?;
         if m.n < 2 {
             return Err(Error::TooFewObservations {
                 what: "HTMT".into(),

@@ -6,7 +6,7 @@ use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use super::construct::Construct;
 use super::items::ItemMatrix;
-use super::missing::{MissingPolicy, Moments, moments};
+use super::missing::{MissingPolicy, Moments, item_moments};
 use crate::{Error, Result, validate};
 
 /// Options of a scale-reliability analysis (SPSS RELIABILITY with `/STATISTICS` item,
@@ -124,7 +124,7 @@ impl Reliability {
 
     fn fit_named(&self, name: &str, items: &ItemMatrix) -> Result<ScaleReliability> {
         validate::open_unit("confidence_level", self.confidence_level)?;
-        let m = moments(items.data(), self.missing)?;
+        let m = item_moments(items, self.missing)?;
         ScaleReliability::from_moments(name, items.names(), &m, items.nrows(), *self)
     }
 
@@ -219,6 +219,15 @@ pub struct ItemStatistics {
 /// Feldt CI    = [1 - (1-alpha) F(1-a/2; n-1, (n-1)(k-1)), 1 - (1-alpha) F(a/2; n-1, (n-1)(k-1))]
 /// r_(i,T-i)   = (Σ_j C_ij - s²_i) / sqrt(s²_i (s²_T - 2 Σ_j C_ij + s²_i))
 /// ```
+///
+/// # Numerics
+///
+/// On an integer scale with no missing answers the item matrix keeps its scores packed as
+/// small integers, and the covariance matrix is computed from exact integer sums:
+/// `C_ab = (n S_ab - S_a S_b) / (n (n - 1))` with an exact numerator, so alpha is as
+/// accurate as double precision allows. Otherwise a one-pass shifted-data algorithm over
+/// cache-sized row blocks is used (two roundings per product, no cancellation of leading
+/// digits). Pairwise deletion uses explicit pair loops.
 ///
 /// # References
 /// Cronbach (1951), Psychometrika 16:297-334; Feldt, Woodruff & Salih (1987), Applied

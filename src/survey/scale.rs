@@ -187,6 +187,15 @@ impl LikertScale {
     }
 }
 
+/// Whether a finite `v` of moderate size is a whole number. The round trip through `i64`
+/// compiles to two SSE2 conversions, where `fract`/`trunc` call libm on the baseline
+/// x86-64 target; the exact comparison is intended.
+#[allow(clippy::float_cmp)]
+#[inline]
+pub(crate) fn is_whole(v: f64) -> bool {
+    (v as i64) as f64 == v
+}
+
 impl fmt::Display for LikertScale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.integer {
