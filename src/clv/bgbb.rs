@@ -8,7 +8,7 @@ use std::fmt;
 use super::bgnbd::{fit_options_setters, write_params};
 use super::fitting::{FitOptions, fit_positive};
 use crate::numeric::hyp2f1::hyp2f1;
-use crate::numeric::optim::{Convergence, central_gradient};
+use crate::numeric::optim::{Convergence, adaptive_gradient};
 use crate::numeric::special::{ln_beta, log_add_exp};
 use crate::{Error, Result};
 
@@ -139,11 +139,12 @@ impl BgBb {
             &self.options,
             total,
             &[1.0, 1.0, 1.0, 1.0],
+            false,
             |p, g| {
                 let mut f = ll;
                 let v = f(p);
-                if v.is_finite() {
-                    central_gradient(&mut f, p, g);
+                if v.is_finite() && !g.is_empty() {
+                    adaptive_gradient(&mut f, p, v, g, 1e-2 * total);
                 }
                 v
             },

@@ -279,6 +279,7 @@ fn fit_beta_geo(model: BetaGeoModel, opts: &FitOptions, data: &RfmData) -> Resul
         opts,
         n,
         &[1.0, alpha0, 1.0, 1.0],
+        true,
         |p, g| beta_geo_ll(model, p, &prep, g, &mut per_x),
     )?;
     let mut g = [0.0; 4];

@@ -78,10 +78,14 @@ impl GammaGamma {
     pub fn fit(&self, frequency: &[f64], mean_spend: &[f64]) -> Result<GammaGammaFit> {
         check_spend(frequency, mean_spend)?;
         let n = frequency.len() as f64;
-        let (est, convergence, se) =
-            fit_positive("Gamma-Gamma", &self.options, n, &[1.0, 1.0, 1.0], |p, g| {
-                gg_ll(p, frequency, mean_spend, g)
-            })?;
+        let (est, convergence, se) = fit_positive(
+            "Gamma-Gamma",
+            &self.options,
+            n,
+            &[1.0, 1.0, 1.0],
+            true,
+            |p, g| gg_ll(p, frequency, mean_spend, g),
+        )?;
         let mut g = [0.0; 3];
         let ll = gg_ll(&est, frequency, mean_spend, &mut g);
         Ok(GammaGammaFit {

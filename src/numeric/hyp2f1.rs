@@ -225,6 +225,11 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
     let mut term = 1.0f64;
     let mut ln_scale = 0.0f64;
     let limit = terms.unwrap_or(MAX_TERMS);
+    let ratio_at = |n: usize| {
+        let nf = n as f64;
+        (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z
+    };
+    let mut ratio = ratio_at(0);
     let mut n = 0usize;
     loop {
         if n >= limit {
@@ -234,8 +239,6 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
                 None
             };
         }
-        let nf = n as f64;
-        let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z;
         term *= ratio;
         sum += term;
         n += 1;
@@ -247,15 +250,13 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
             term /= BIG;
             ln_scale += LN_BIG;
         }
+        // The next ratio is needed anyway; once the terms decay geometrically it bounds
+        // the tail: |tail| <= |term| q / (1 - q).
+        ratio = ratio_at(n);
         if terms.is_none() {
-            // Next ratio bounds the tail once the terms decay geometrically.
-            let nf = n as f64;
-            let next = ((a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z).abs();
-            if next < 1.0 {
-                let tail = term.abs() * next / (1.0 - next);
-                if tail <= 1e-17 * sum.abs() || term == 0.0 {
-                    return finish(sum, ln_scale);
-                }
+            let q = ratio.abs();
+            if term == 0.0 || (q < 1.0 && term.abs() * q <= 1e-17 * sum.abs() * (1.0 - q)) {
+                return finish(sum, ln_scale);
             }
         }
     }
