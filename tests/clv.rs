@@ -727,3 +727,106 @@ fn discounted_clv_cash_flows() {
         .unwrap_err();
     assert_eq!(e.to_string(), "option `margin` must be in [0, 1], got 1.5");
 }
+
+#[test]
+fn extreme_histories_are_finite() {
+    // x = 1000, t_x = T; T = 0 (acquired at the end of calibration); x = 1000 with t_x << T.
+    let bg = BetaGeoParams::new(
+        BetaGeoModel::BgNbd,
+        0.243,
+        4.414,
+        0.793,
+        2.426,
+        PeriodUnit::Week,
+    )
+    .unwrap();
+    let mbg = BetaGeoParams::new(
+        BetaGeoModel::MbgNbd,
+        0.525,
+        6.183,
+        0.891,
+        1.614,
+        PeriodUnit::Week,
+    )
+    .unwrap();
+    let pn = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669, PeriodUnit::Week).unwrap();
+    let models: [&dyn TransactionModel; 3] = [&bg, &mbg, &pn];
+    for m in models {
+        for (x, tx, t) in [
+            (1000.0, 38.0, 38.0),
+            (0.0, 0.0, 0.0),
+            (1000.0, 1.0, 38.0),
+            (1.0, 0.0, 0.0),
+        ] {
+            let pa = m.probability_alive(x, tx, t).unwrap();
+            assert!((0.0..=1.0).contains(&pa), "{x} {tx} {t}");
+            let e = m.conditional_expected_transactions(39.0, x, tx, t).unwrap();
+            assert!(e.is_finite() && e >= 0.0, "{x} {tx} {t}: {e}");
+            let table = DiscountedClv::new().cash_flows(m, x, tx, t, 30.0).unwrap();
+            assert!(table.clv.is_finite() && table.clv >= 0.0);
+        }
+        // Almost surely gone: 1,000 purchases in the first week of 38.
+        assert!(m.probability_alive(1000.0, 1.0, 38.0).unwrap() < 1e-6);
+    }
+    // A BG/NBD fit with a huge-frequency customer stays finite (log-space likelihood).
+    let d = RfmData::new(
+        &[1000.0, 0.0, 2.0, 5.0],
+        &[38.0, 0.0, 20.0, 30.0],
+        &[38.0, 38.0, 38.0, 38.0],
+        PeriodUnit::Week,
+    )
+    .unwrap();
+    let fit = BgNbd::new().fit(&d).unwrap();
+    assert!(fit.log_likelihood().is_finite());
+    let bb = BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap();
+    for (x, tx, n) in [(1000, 1000, 1000), (0, 0, 0), (0, 0, 500)] {
+        assert!((0.0..=1.0).contains(&bb.p_alive(x, tx, n).unwrap()));
+        assert!(bb.conditional_expected(10, x, tx, n).unwrap().is_finite());
+    }
+}
+
+#[test]
+fn public_types_are_send_sync_and_serialize() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<SbgFit>();
+    send_sync::<BetaGeoFit>();
+    send_sync::<ParetoNbdFit>();
+    send_sync::<GammaGammaFit>();
+    send_sync::<BgBbFit>();
+    send_sync::<RfmAggregator>();
+    send_sync::<CashFlowTable>();
+    send_sync::<HoldoutTable>();
+    let (reg, _) = sbg_table();
+    let fit = Sbg::new().fit_cohorts(&[&reg[..8]]).unwrap();
+    let json = serde_json::to_string(&fit).unwrap();
+    assert!(json.contains("\"alpha\""));
+    let text = fit.to_string();
+    assert!(
+        text.contains("alpha") && text.contains("log-likelihood -1680.2"),
+        "{text}"
+    );
+    // Options round-trip through JSON.
+    let o = FitOptions::new().penalty(0.01);
+    let back: FitOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+    assert_eq!(o, back);
+    assert_eq!(BgNbd::new(), BgNbd::default());
+    assert_eq!(Sbg::new(), Sbg::default());
+    assert_eq!(DiscountedClv::new(), DiscountedClv::default());
+    // A fit that hits the iteration limit keeps its best point and says why.
+    let short = BgNbd::new().max_iter(2).fit(&cdnow_summary()).unwrap();
+    assert_eq!(short.convergence().reason, StopReason::MaxIterations);
+    assert!(!short.convergence().converged());
+    assert!(short.log_likelihood().is_finite());
+    assert_eq!(
+        BgNbd::new()
+            .max_iter(0)
+            .fit(&cdnow_summary())
+            .unwrap_err()
+            .to_string(),
+        "option `max_iter` must be >= 1, got 0"
+    );
+    // The L2 penalty is stated and pulls the estimates.
+    let pen = BgNbd::new().penalty(0.01).fit(&cdnow_summary()).unwrap();
+    assert_eq!(pen.options().get_penalty(), 0.01);
+    assert!(pen.log_likelihood() < -9582.4256);
+}
