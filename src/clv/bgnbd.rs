@@ -347,6 +347,16 @@ impl BetaGeoParams {
     /// # Errors
     ///
     /// [`Error::InvalidOption`] unless all are finite and > 0, or for an invalid unit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{BetaGeoModel, BetaGeoParams, PeriodUnit};
+    /// let p = BetaGeoParams::new(BetaGeoModel::MbgNbd, 0.525, 6.183, 0.891, 1.614, PeriodUnit::Week)?;
+    /// assert_eq!(p.model(), BetaGeoModel::MbgNbd);
+    /// assert!(BetaGeoParams::new(BetaGeoModel::BgNbd, -1.0, 1.0, 1.0, 1.0, PeriodUnit::Week).is_err());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn new(
         model: BetaGeoModel,
         r: f64,
@@ -424,6 +434,17 @@ impl BetaGeoParams {
     /// # Errors
     ///
     /// Invalid `(x, t_x, T)`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{BetaGeoModel, BetaGeoParams, PeriodUnit};
+    /// let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.242593, 4.413532, 0.792886, 2.425752, PeriodUnit::Week)?;
+    /// // CDNOW customer with x = 2, t_x = 30.43, T = 38.86 weeks.
+    /// assert!((p.p_alive(2.0, 30.43, 38.86)? - 0.7266).abs() < 5e-4);
+    /// assert_eq!(p.p_alive(0.0, 0.0, 38.86)?, 1.0); // BG/NBD: no repeat, no dropout
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn p_alive(&self, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         check_customer(x, t_x, t_cal)?;
         Ok(self.u(x, t_x, t_cal).map_or(1.0, inv_one_plus_exp))
@@ -446,6 +467,16 @@ impl BetaGeoParams {
     ///
     /// Invalid inputs; [`Error::NotConverged`] when the series does not converge (only for
     /// `t` astronomically larger than `α + T`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{BetaGeoModel, BetaGeoParams, PeriodUnit};
+    /// let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.242593, 4.413532, 0.792886, 2.425752, PeriodUnit::Week)?;
+    /// // FHL 2005: 1.226 expected transactions in the next 39 weeks.
+    /// assert!((p.conditional_expected(39.0, 2.0, 30.43, 38.86)? - 1.226).abs() < 5e-4);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn conditional_expected(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         check_customer(x, t_x, t_cal)?;
         check_horizon(t)?;
@@ -510,6 +541,15 @@ impl BetaGeoParams {
     /// # Errors
     ///
     /// `t` not finite and `>= 0`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{BetaGeoModel, BetaGeoParams, PeriodUnit};
+    /// let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.242593, 4.413532, 0.792886, 2.425752, PeriodUnit::Week)?;
+    /// assert!((p.expected(32.0)? - 1.0437).abs() < 5e-4); // Hardie's CDNOW sheet
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn expected(&self, t: f64) -> Result<f64> {
         self.conditional_expected(t, 0.0, 0.0, 0.0)
     }
@@ -528,6 +568,20 @@ impl BetaGeoParams {
     /// # Errors
     ///
     /// `t` not finite and `>= 0`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{BetaGeoModel, BetaGeoParams, PeriodUnit};
+    /// let p = BetaGeoParams::new(BetaGeoModel::BgNbd, 0.243, 4.414, 0.793, 2.426, PeriodUnit::Week)?;
+    /// assert!((p.pmf(0, 39.0)? - 0.5737864).abs() < 1e-7); // R BTYD
+    /// let mut total = 0.0;
+    /// for n in 0..300 {
+    ///     total += p.pmf(n, 39.0)?;
+    /// }
+    /// assert!((total - 1.0).abs() < 1e-9);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn pmf(&self, n: u32, t: f64) -> Result<f64> {
         check_horizon(t)?;
         let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);

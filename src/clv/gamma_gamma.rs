@@ -104,6 +104,15 @@ impl GammaGamma {
     /// [`Error::Empty`], [`Error::DimensionMismatch`], [`Error::NonFiniteAt`];
     /// [`Error::InvalidValue`] for `x` not a positive integer or `z̄ <= 0` (customers
     /// without repeat transactions must be left out); option errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::GammaGamma;
+    /// let fit = GammaGamma::new().fit(&[1.0, 2.0, 4.0, 1.0, 3.0], &[20.0, 35.0, 30.0, 15.0, 60.0])?;
+    /// assert!(fit.p() > 0.0 && fit.frequency_spend_correlation().is_some());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn fit(&self, frequency: &[f64], mean_spend: &[f64]) -> Result<GammaGammaFit> {
         check_spend(frequency, mean_spend)?;
         let n = frequency.len() as f64;
@@ -296,6 +305,16 @@ impl GammaGammaFit {
     ///
     /// [`Error::InvalidValue`] for `x` not a non-negative integer or `z̄` negative or
     /// non-finite; [`Error::InvalidInput`] when `px + q <= 1` (the expectation is infinite).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::GammaGammaFit;
+    /// let gg = GammaGammaFit::from_params(6.248802, 3.744588, 15.447748)?;
+    /// // x = 0: the population mean pγ/(q-1) = 35.17.
+    /// assert!((gg.conditional_expected_spend(0.0, 0.0)? - 35.17).abs() < 0.005);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn conditional_expected_spend(&self, x: f64, mean_spend: f64) -> Result<f64> {
         crate::validate::slice_finite("(x, mean spend)", &[x, mean_spend])?;
         if x < 0.0 || x != x.round() || mean_spend < 0.0 {

@@ -291,6 +291,16 @@ impl ParetoNbdParams {
     /// # Errors
     ///
     /// [`Error::InvalidOption`] unless all are finite and > 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{ParetoNbdParams, PeriodUnit};
+    /// let p = ParetoNbdParams::new(0.5534, 10.5802, 0.6061, 11.6562, PeriodUnit::Week)?;
+    /// assert_eq!(p.s(), 0.6061);
+    /// assert!(ParetoNbdParams::new(0.5, 0.0, 0.6, 11.0, PeriodUnit::Week).is_err());
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn new(r: f64, alpha: f64, s: f64, beta: f64, unit: PeriodUnit) -> Result<Self> {
         for (n, v) in [("r", r), ("alpha", alpha), ("s", s), ("beta", beta)] {
             crate::validate::positive(n, v)?;
@@ -338,6 +348,15 @@ impl ParetoNbdParams {
     /// # Errors
     ///
     /// Invalid `(x, t_x, T)`; [`Error::NotConverged`] if 2F1 fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{ParetoNbdParams, PeriodUnit};
+    /// let p = ParetoNbdParams::new(0.5534, 10.5802, 0.6061, 11.6562, PeriodUnit::Week)?;
+    /// assert!(p.log_likelihood(500.0, 1.0, 37.0)?.is_finite()); // no overflow for large x
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn log_likelihood(&self, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         check_customer(x, t_x, t_cal)?;
         let v = ll_one(&self.arr(), x, t_x, t_cal);
@@ -355,6 +374,16 @@ impl ParetoNbdParams {
     /// # Errors
     ///
     /// Invalid inputs; [`Error::NotConverged`] if 2F1 fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{ParetoNbdParams, PeriodUnit};
+    /// let p = ParetoNbdParams::new(0.5534, 10.5802, 0.6061, 11.6562, PeriodUnit::Week)?;
+    /// assert!((p.p_alive(26.0, 30.86, 31.0)? - 0.9979).abs() < 5e-4); // BTYD walkthrough
+    /// assert_eq!(p.p_alive(3.0, 20.0, 20.0)?, 1.0); // purchased at T
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn p_alive(&self, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         check_customer(x, t_x, t_cal)?;
         let [r, al, s, be] = self.arr();
@@ -375,6 +404,15 @@ impl ParetoNbdParams {
     /// # Errors
     ///
     /// As [`ParetoNbdParams::p_alive`], and `t` not finite and `>= 0`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{ParetoNbdParams, PeriodUnit};
+    /// let p = ParetoNbdParams::new(0.5534, 10.5802, 0.6061, 11.6562, PeriodUnit::Week)?;
+    /// assert!((p.conditional_expected(52.0, 26.0, 30.86, 31.0)? - 25.46).abs() < 0.01); // BTYD
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn conditional_expected(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         check_horizon(t)?;
         let pa = self.p_alive(x, t_x, t_cal)?;
@@ -389,6 +427,15 @@ impl ParetoNbdParams {
     /// # Errors
     ///
     /// `t` not finite and `>= 0`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{ParetoNbdParams, PeriodUnit};
+    /// let p = ParetoNbdParams::new(0.5534, 10.5802, 0.6061, 11.6562, PeriodUnit::Week)?;
+    /// assert!(p.expected(52.0)? > p.expected(26.0)?);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn expected(&self, t: f64) -> Result<f64> {
         check_horizon(t)?;
         let [r, al, s, be] = self.arr();
@@ -412,6 +459,18 @@ impl ParetoNbdParams {
     /// # Errors
     ///
     /// Invalid inputs; [`Error::InvalidOption`] unless `delta` is finite and > 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::{ParetoNbdParams, PeriodUnit};
+    /// let p = ParetoNbdParams::new(0.5534, 10.5802, 0.6061, 11.6562, PeriodUnit::Week)?;
+    /// // 15% a year, continuously compounded, in weeks.
+    /// let delta = 1.15f64.ln() / 52.0;
+    /// let d = p.dert(delta, 26.0, 30.86, 31.0)?;
+    /// assert!(d > p.conditional_expected(52.0, 26.0, 30.86, 31.0)?);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn dert(&self, delta: f64, x: f64, t_x: f64, t_cal: f64) -> Result<f64> {
         crate::validate::positive("delta", delta)?;
         let pa = self.p_alive(x, t_x, t_cal)?;
