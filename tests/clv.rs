@@ -830,3 +830,36 @@ fn public_types_are_send_sync_and_serialize() {
     assert_eq!(pen.options().get_penalty(), 0.01);
     assert!(pen.log_likelihood() < -9582.4256);
 }
+
+#[test]
+fn log_likelihood_is_in_the_callers_time_unit() {
+    // Measuring time in days instead of weeks scales α by 7 and leaves r, a, b unchanged;
+    // the transaction-time densities pick up a Jacobian, so LL_days = LL_weeks - Σx · ln 7
+    // (hand derivation; lifetimes instead reports a per-customer LL on rescaled time).
+    let w = cdnow_summary();
+    let days = |v: &[f64]| v.iter().map(|t| t * 7.0).collect::<Vec<f64>>();
+    let d = RfmData::new(
+        w.frequency(),
+        &days(w.recency()),
+        &days(w.age()),
+        PeriodUnit::Day,
+    )
+    .unwrap();
+    let fw = BgNbd::new().fit(&w).unwrap();
+    let fd = BgNbd::new().fit(&d).unwrap();
+    assert!((fd.params().alpha() / fw.params().alpha() - 7.0).abs() < 1e-4);
+    assert!((fd.params().r() / fw.params().r() - 1.0).abs() < 1e-4);
+    let sx: f64 = w.frequency().iter().sum();
+    assert!((fd.log_likelihood() - (fw.log_likelihood() - sx * 7f64.ln())).abs() < 1e-3);
+    assert_eq!(fd.params().unit(), PeriodUnit::Day);
+    // Predictions agree once the horizon is converted: 39 weeks = 273 days.
+    let ew = fw
+        .params()
+        .conditional_expected(39.0, 2.0, 30.43, 38.86)
+        .unwrap();
+    let ed = fd
+        .params()
+        .conditional_expected(273.0, 2.0, 30.43 * 7.0, 38.86 * 7.0)
+        .unwrap();
+    assert!((ew - ed).abs() < 1e-4);
+}
