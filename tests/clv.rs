@@ -216,6 +216,35 @@ mod properties {
         }
 
         #[test]
+        fn aggregator_partitions_merge_exactly(
+            mut tx in proptest::collection::vec((0u64..6, 0u32..300, 1u32..100), 1..60),
+            cut in 0u32..300,
+        ) {
+            // Sorted log, split at a day boundary: fold(A) merged with fold(B) = fold(all).
+            tx.sort_by_key(|t| (t.1, t.0));
+            let new = || RfmAggregator::new(150.0).unwrap().unit(PeriodUnit::Week).holdout_end(250.0);
+            let (mut all, mut a, mut b) = (new(), new(), new());
+            for &(c, d, m) in &tx {
+                let (d, m) = (f64::from(d) + 0.5, f64::from(m));
+                all.fold(c, d, m).unwrap();
+                if d < f64::from(cut) { a.fold(c, d, m).unwrap() } else { b.fold(c, d, m).unwrap() }
+            }
+            a.merge(b).unwrap();
+            match (all.finish(), a.finish()) {
+                (Ok(x), Ok(y)) => {
+                    prop_assert_eq!(x.customers().len(), y.customers().len());
+                    for (p, q) in x.customers().iter().zip(y.customers()) {
+                        prop_assert_eq!((p.id, p.frequency, p.recency, p.age, p.holdout_frequency),
+                                        (q.id, q.frequency, q.recency, q.age, q.holdout_frequency));
+                        prop_assert!((p.first_spend - q.first_spend).abs() < 1e-9);
+                    }
+                }
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "one side failed"),
+            }
+        }
+
+        #[test]
         fn aggregator_never_panics(tx in proptest::collection::vec((0u64..5, -1e3f64..1e3, -10.0f64..100.0), 0..40)) {
             let mut a = RfmAggregator::new(500.0).unwrap().holdout_end(800.0);
             for (c, d, m) in tx {
