@@ -575,6 +575,20 @@ fn pareto_nbd_btyd_point_checks() {
         assert!((0.0..=1.0).contains(&pa));
         assert!(o.log_likelihood(x, tx, t).unwrap().is_finite());
     }
+    // P(X(t) = n) (our derivation, see the docs): sums to 1 and its mean is E[X(t)].
+    for t in [1.0, 39.0, 78.0] {
+        let (mut total, mut mean) = (0.0, 0.0);
+        for n in 0..600 {
+            let v = p.pmf(n, t).unwrap();
+            total += v;
+            mean += f64::from(n) * v;
+        }
+        assert!((total - 1.0).abs() < 1e-8, "t = {t}: {total}");
+        assert!(
+            (mean - p.expected(t).unwrap()).abs() < 1e-7,
+            "t = {t}: {mean}"
+        );
+    }
     // DERT: with no discounting limit check — DERT(δ) decreases in δ and is finite.
     let d1 = p.dert(0.001, 2.0, 30.0, 38.0).unwrap();
     let d2 = p.dert(0.01, 2.0, 30.0, 38.0).unwrap();
