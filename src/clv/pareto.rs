@@ -539,7 +539,7 @@ fn tanh_sinh(g: &dyn Fn(f64) -> f64, t: f64) -> f64 {
         // τ = t (1 + tanh q) / 2, dτ/du = t/2 · (π/2) cosh u / cosh² q
         let tau = 0.5 * t * (1.0 + th);
         let w = 0.5 * t * half_pi * u.cosh() / (c * c);
-        if !(tau > 0.0 && tau < t) || !w.is_finite() || w == 0.0 {
+        if !(tau > 0.0 && tau < t && w.is_finite() && w > 0.0) {
             continue;
         }
         let v = g(tau);
