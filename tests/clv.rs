@@ -155,7 +155,8 @@ mod properties {
             prop_assert!((0.0..=1.0).contains(&s1) && s1 <= s0);
             let r1 = p.retention_rate(t).unwrap();
             let r2 = p.retention_rate(t + 1).unwrap();
-            prop_assert!(r2 >= r1 && (0.0..=1.0).contains(&r1));
+            // Monotone up to rounding (r_t = 1 - α/(α+β+t-1) within an ulp of 1 for tiny α).
+            prop_assert!(r2 >= r1 - 4.0 * f64::EPSILON && (0.0..=1.0).contains(&r1));
             let pt = p.churn_probability(t).unwrap();
             prop_assert!((0.0..=1.0).contains(&pt));
             for v in [p.del(0.1), p.derl(0.1, t), p.retention_elasticity(0.1, t)].into_iter().flatten() {
@@ -211,6 +212,35 @@ mod properties {
             for fit in [BgNbd::new().max_iter(50).fit(&d).map(|f| f.log_likelihood()),
                         MbgNbd::new().max_iter(50).fit(&d).map(|f| f.log_likelihood())].into_iter().flatten() {
                 prop_assert!(!fit.is_nan());
+            }
+        }
+
+        #[test]
+        fn aggregator_partitions_merge_exactly(
+            mut tx in proptest::collection::vec((0u64..6, 0u32..300, 1u32..100), 1..60),
+            cut in 0u32..300,
+        ) {
+            // Sorted log, split at a day boundary: fold(A) merged with fold(B) = fold(all).
+            tx.sort_by_key(|t| (t.1, t.0));
+            let new = || RfmAggregator::new(150.0).unwrap().unit(PeriodUnit::Week).holdout_end(250.0);
+            let (mut all, mut a, mut b) = (new(), new(), new());
+            for &(c, d, m) in &tx {
+                let (d, m) = (f64::from(d) + 0.5, f64::from(m));
+                all.fold(c, d, m).unwrap();
+                if d < f64::from(cut) { a.fold(c, d, m).unwrap() } else { b.fold(c, d, m).unwrap() }
+            }
+            a.merge(b).unwrap();
+            match (all.finish(), a.finish()) {
+                (Ok(x), Ok(y)) => {
+                    prop_assert_eq!(x.customers().len(), y.customers().len());
+                    for (p, q) in x.customers().iter().zip(y.customers()) {
+                        prop_assert_eq!((p.id, p.frequency, p.recency, p.age, p.holdout_frequency),
+                                        (q.id, q.frequency, q.recency, q.age, q.holdout_frequency));
+                        prop_assert!((p.first_spend - q.first_spend).abs() < 1e-9);
+                    }
+                }
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "one side failed"),
             }
         }
 
@@ -545,6 +575,20 @@ fn pareto_nbd_btyd_point_checks() {
         assert!((0.0..=1.0).contains(&pa));
         assert!(o.log_likelihood(x, tx, t).unwrap().is_finite());
     }
+    // P(X(t) = n) (our derivation, see the docs): sums to 1 and its mean is E[X(t)].
+    for t in [1.0, 39.0, 78.0] {
+        let (mut total, mut mean) = (0.0, 0.0);
+        for n in 0..600 {
+            let v = p.pmf(n, t).unwrap();
+            total += v;
+            mean += f64::from(n) * v;
+        }
+        assert!((total - 1.0).abs() < 1e-8, "t = {t}: {total}");
+        assert!(
+            (mean - p.expected(t).unwrap()).abs() < 1e-7,
+            "t = {t}: {mean}"
+        );
+    }
     // DERT: with no discounting limit check — DERT(δ) decreases in δ and is finite.
     let d1 = p.dert(0.001, 2.0, 30.0, 38.0).unwrap();
     let d2 = p.dert(0.01, 2.0, 30.0, 38.0).unwrap();
@@ -725,4 +769,140 @@ fn discounted_clv_cash_flows() {
         .cash_flows(&p, 2.0, 30.43, 38.86, 1.0)
         .unwrap_err();
     assert_eq!(e.to_string(), "option `margin` must be in [0, 1], got 1.5");
+}
+
+#[test]
+fn extreme_histories_are_finite() {
+    // x = 1000, t_x = T; T = 0 (acquired at the end of calibration); x = 1000 with t_x << T.
+    let bg = BetaGeoParams::new(
+        BetaGeoModel::BgNbd,
+        0.243,
+        4.414,
+        0.793,
+        2.426,
+        PeriodUnit::Week,
+    )
+    .unwrap();
+    let mbg = BetaGeoParams::new(
+        BetaGeoModel::MbgNbd,
+        0.525,
+        6.183,
+        0.891,
+        1.614,
+        PeriodUnit::Week,
+    )
+    .unwrap();
+    let pn = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669, PeriodUnit::Week).unwrap();
+    let models: [&dyn TransactionModel; 3] = [&bg, &mbg, &pn];
+    for m in models {
+        for (x, tx, t) in [
+            (1000.0, 38.0, 38.0),
+            (0.0, 0.0, 0.0),
+            (1000.0, 1.0, 38.0),
+            (1.0, 0.0, 0.0),
+        ] {
+            let pa = m.probability_alive(x, tx, t).unwrap();
+            assert!((0.0..=1.0).contains(&pa), "{x} {tx} {t}");
+            let e = m.conditional_expected_transactions(39.0, x, tx, t).unwrap();
+            assert!(e.is_finite() && e >= 0.0, "{x} {tx} {t}: {e}");
+            let table = DiscountedClv::new().cash_flows(m, x, tx, t, 30.0).unwrap();
+            assert!(table.clv.is_finite() && table.clv >= 0.0);
+        }
+        // Almost surely gone: 1,000 purchases in the first week of 38.
+        assert!(m.probability_alive(1000.0, 1.0, 38.0).unwrap() < 1e-6);
+    }
+    // A BG/NBD fit with a huge-frequency customer stays finite (log-space likelihood).
+    let d = RfmData::new(
+        &[1000.0, 0.0, 2.0, 5.0],
+        &[38.0, 0.0, 20.0, 30.0],
+        &[38.0, 38.0, 38.0, 38.0],
+        PeriodUnit::Week,
+    )
+    .unwrap();
+    let fit = BgNbd::new().fit(&d).unwrap();
+    assert!(fit.log_likelihood().is_finite());
+    let bb = BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap();
+    for (x, tx, n) in [(1000, 1000, 1000), (0, 0, 0), (0, 0, 500)] {
+        assert!((0.0..=1.0).contains(&bb.p_alive(x, tx, n).unwrap()));
+        assert!(bb.conditional_expected(10, x, tx, n).unwrap().is_finite());
+    }
+}
+
+#[test]
+fn public_types_are_send_sync_and_serialize() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<SbgFit>();
+    send_sync::<BetaGeoFit>();
+    send_sync::<ParetoNbdFit>();
+    send_sync::<GammaGammaFit>();
+    send_sync::<BgBbFit>();
+    send_sync::<RfmAggregator>();
+    send_sync::<CashFlowTable>();
+    send_sync::<HoldoutTable>();
+    let (reg, _) = sbg_table();
+    let fit = Sbg::new().fit_cohorts(&[&reg[..8]]).unwrap();
+    let json = serde_json::to_string(&fit).unwrap();
+    assert!(json.contains("\"alpha\""));
+    let text = fit.to_string();
+    assert!(
+        text.contains("alpha") && text.contains("log-likelihood -1680.2"),
+        "{text}"
+    );
+    // Options round-trip through JSON.
+    let o = FitOptions::new().penalty(0.01);
+    let back: FitOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+    assert_eq!(o, back);
+    assert_eq!(BgNbd::new(), BgNbd::default());
+    assert_eq!(Sbg::new(), Sbg::default());
+    assert_eq!(DiscountedClv::new(), DiscountedClv::default());
+    // A fit that hits the iteration limit keeps its best point and says why.
+    let short = BgNbd::new().max_iter(2).fit(&cdnow_summary()).unwrap();
+    assert_eq!(short.convergence().reason, StopReason::MaxIterations);
+    assert!(!short.convergence().converged());
+    assert!(short.log_likelihood().is_finite());
+    assert_eq!(
+        BgNbd::new()
+            .max_iter(0)
+            .fit(&cdnow_summary())
+            .unwrap_err()
+            .to_string(),
+        "option `max_iter` must be >= 1, got 0"
+    );
+    // The L2 penalty is stated and pulls the estimates.
+    let pen = BgNbd::new().penalty(0.01).fit(&cdnow_summary()).unwrap();
+    assert_eq!(pen.options().get_penalty(), 0.01);
+    assert!(pen.log_likelihood() < -9582.4256);
+}
+
+#[test]
+fn log_likelihood_is_in_the_callers_time_unit() {
+    // Measuring time in days instead of weeks scales α by 7 and leaves r, a, b unchanged;
+    // the transaction-time densities pick up a Jacobian, so LL_days = LL_weeks - Σx · ln 7
+    // (hand derivation; lifetimes instead reports a per-customer LL on rescaled time).
+    let w = cdnow_summary();
+    let days = |v: &[f64]| v.iter().map(|t| t * 7.0).collect::<Vec<f64>>();
+    let d = RfmData::new(
+        w.frequency(),
+        &days(w.recency()),
+        &days(w.age()),
+        PeriodUnit::Day,
+    )
+    .unwrap();
+    let fw = BgNbd::new().fit(&w).unwrap();
+    let fd = BgNbd::new().fit(&d).unwrap();
+    assert!((fd.params().alpha() / fw.params().alpha() - 7.0).abs() < 1e-4);
+    assert!((fd.params().r() / fw.params().r() - 1.0).abs() < 1e-4);
+    let sx: f64 = w.frequency().iter().sum();
+    assert!((fd.log_likelihood() - (fw.log_likelihood() - sx * 7f64.ln())).abs() < 1e-3);
+    assert_eq!(fd.params().unit(), PeriodUnit::Day);
+    // Predictions agree once the horizon is converted: 39 weeks = 273 days.
+    let ew = fw
+        .params()
+        .conditional_expected(39.0, 2.0, 30.43, 38.86)
+        .unwrap();
+    let ed = fd
+        .params()
+        .conditional_expected(273.0, 2.0, 30.43 * 7.0, 38.86 * 7.0)
+        .unwrap();
+    assert!((ew - ed).abs() < 1e-4);
 }

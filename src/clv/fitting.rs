@@ -114,12 +114,14 @@ impl FitOptions {
 
 /// Minimise the penalised objective. `ll(p, g)` returns the weighted log-likelihood at the
 /// natural parameters `p` and writes its gradient in `p` into `g` (NaN/inf = infeasible).
-/// Returns the natural parameters, the record and Hessian standard errors.
+/// Returns the natural parameters, the record and Hessian standard errors. With
+/// `analytic = false`, `ll` is called with an empty gradient slice when only the value is needed.
 pub(crate) fn fit_positive<F>(
     what: &str,
     opts: &FitOptions,
     n: f64,
     start: &[f64],
+    analytic: bool,
     mut ll: F,
 ) -> Result<(
     Vec<f64>,
@@ -164,18 +166,31 @@ where
             },
         )?;
     let est: Vec<f64> = x.iter().map(|v| v.exp()).collect();
-    // Hessian of the penalised negative log-likelihood (times N) in natural parameters.
-    let mut grad = |q: &[f64], g: &mut [f64]| -> bool {
-        if q.iter().any(|v| !(*v > 0.0)) {
-            return false;
-        }
-        let mut gg = vec![0.0; k];
-        let l = ll(q, &mut gg);
-        for j in 0..k {
-            g[j] = -gg[j] + 2.0 * pen * n * q[j];
-        }
-        l.is_finite() && g.iter().all(|v| v.is_finite())
-    };
-    let se = optim::hessian_from_gradient(&mut grad, &est).and_then(|h| optim::std_errors(&h));
+    // Hessian of the penalised negative log-likelihood (times N) in natural parameters:
+    // from the analytic gradient when there is one, else from values (an empty gradient
+    // slice tells `ll` to skip its finite-difference gradient).
+    let se = if analytic {
+        let mut grad = |q: &[f64], g: &mut [f64]| -> bool {
+            if q.iter().any(|v| !(*v > 0.0)) {
+                return false;
+            }
+            let mut gg = vec![0.0; k];
+            let l = ll(q, &mut gg);
+            for j in 0..k {
+                g[j] = -gg[j] + 2.0 * pen * n * q[j];
+            }
+            l.is_finite() && g.iter().all(|v| v.is_finite())
+        };
+        optim::hessian_from_gradient(&mut grad, &est)
+    } else {
+        let mut val = |q: &[f64]| -> f64 {
+            if q.iter().any(|v| !(*v > 0.0)) {
+                return f64::NAN;
+            }
+            -ll(q, &mut []) + pen * n * q.iter().map(|v| v * v).sum::<f64>()
+        };
+        optim::hessian_from_values(&mut val, &est)
+    }
+    .and_then(|h| optim::std_errors(&h));
     Ok((est, record, se))
 }

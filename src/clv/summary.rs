@@ -240,6 +240,17 @@ impl RfmAggregator {
     /// [`Error::NonFiniteAt`] for a non-finite day or amount; [`Error::InvalidOption`]
     /// for invalid units or a holdout end before the calibration end;
     /// [`Error::InvalidInput`] when the customer's transactions step back in time.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::RfmAggregator;
+    /// let mut agg = RfmAggregator::new(100.0)?;
+    /// agg.fold(7, 3.2, 10.0)?;
+    /// agg.fold(7, 3.9, 5.0)?; // same day: merged
+    /// assert!(agg.fold(7, 1.0, 1.0).is_err()); // back in time
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn fold(&mut self, customer: u64, day: f64, amount: f64) -> Result<()> {
         crate::validate::slice_finite("transaction (day, amount)", &[day, amount])?;
         if let Some(h) = self.holdout_end
@@ -302,6 +313,18 @@ impl RfmAggregator {
     ///
     /// [`Error::InvalidInput`] when the options differ or when a customer's periods
     /// interleave between the two partitions (see the ordering contract).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::RfmAggregator;
+    /// let (mut a, mut b) = (RfmAggregator::new(100.0)?, RfmAggregator::new(100.0)?);
+    /// a.fold(1, 3.0, 10.0)?;
+    /// b.fold(1, 40.0, 20.0)?; // a later time range
+    /// a.merge(b)?;
+    /// assert_eq!(a.finish()?.customers()[0].frequency, 1.0);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn merge(&mut self, other: RfmAggregator) -> Result<()> {
         if self.merge_period != other.merge_period
             || self.unit != other.unit
@@ -347,6 +370,15 @@ impl RfmAggregator {
     /// # Errors
     ///
     /// [`Error::Empty`] when no customer has a calibration transaction; option errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::clv::RfmAggregator;
+    /// let agg = RfmAggregator::new(100.0)?;
+    /// assert!(agg.finish().is_err()); // no customers yet
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     pub fn finish(&self) -> Result<RfmSummaries> {
         let f = self.merge_period.days()? / self.unit.days()?;
         let cal_end = self.period(self.calibration_end)?;

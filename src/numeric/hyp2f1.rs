@@ -104,6 +104,9 @@ pub(crate) fn hyp2f1_signed(a: f64, b: f64, c: f64, z: f64) -> Option<Signed> {
         if is_nonpos_int(c) && c > m {
             return None;
         }
+        if -m > MAX_TERMS as f64 {
+            return None;
+        }
         return series(a, b, c, z, Some((-m) as usize));
     }
     if is_nonpos_int(c) || z > 1.0 {
@@ -225,6 +228,11 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
     let mut term = 1.0f64;
     let mut ln_scale = 0.0f64;
     let limit = terms.unwrap_or(MAX_TERMS);
+    let ratio_at = |n: usize| {
+        let nf = n as f64;
+        (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z
+    };
+    let mut ratio = ratio_at(0);
     let mut n = 0usize;
     loop {
         if n >= limit {
@@ -234,8 +242,6 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
                 None
             };
         }
-        let nf = n as f64;
-        let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z;
         term *= ratio;
         sum += term;
         n += 1;
@@ -247,15 +253,13 @@ fn series(a: f64, b: f64, c: f64, z: f64, terms: Option<usize>) -> Option<Signed
             term /= BIG;
             ln_scale += LN_BIG;
         }
+        // The next ratio is needed anyway; once the terms decay geometrically it bounds
+        // the tail: |tail| <= |term| q / (1 - q).
+        ratio = ratio_at(n);
         if terms.is_none() {
-            // Next ratio bounds the tail once the terms decay geometrically.
-            let nf = n as f64;
-            let next = ((a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z).abs();
-            if next < 1.0 {
-                let tail = term.abs() * next / (1.0 - next);
-                if tail <= 1e-17 * sum.abs() || term == 0.0 {
-                    return finish(sum, ln_scale);
-                }
+            let q = ratio.abs();
+            if term == 0.0 || (q < 1.0 && term.abs() * q <= 1e-17 * sum.abs() * (1.0 - q)) {
+                return finish(sum, ln_scale);
             }
         }
     }
@@ -356,5 +360,49 @@ mod tests {
         // 2F1(a, b; b; z) = (1-z)^(-a): a = 2000, z = 0.9 -> ln = 2000 ln 10
         let l = ln_hyp2f1(2000.0, 5.0, 5.0, 0.9).unwrap();
         assert!(close(l, 2000.0 * 10f64.ln(), 1e-12));
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn symmetric_in_a_and_b(a in -5.0f64..20.0, b in -5.0f64..20.0, c in 0.1f64..30.0, z in -3.0f64..0.99) {
+                if let (Some(x), Some(y)) = (hyp2f1(a, b, c, z), hyp2f1(b, a, c, z)) {
+                    prop_assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{x} {y}");
+                }
+            }
+
+            #[test]
+            fn euler_identity(a in 0.1f64..10.0, b in 0.1f64..10.0, c in 0.1f64..20.0, z in 0.0f64..0.95) {
+                // DLMF 15.8.1: F(a,b;c;z) = (1-z)^(c-a-b) F(c-a,c-b;c;z)
+                if let (Some(x), Some(y)) = (hyp2f1(a, b, c, z), hyp2f1(c - a, c - b, c, z)) {
+                    let y = y * (1.0 - z).powf(c - a - b);
+                    prop_assert!((x - y).abs() <= 1e-8 * x.abs().max(1.0), "{x} {y}");
+                }
+            }
+
+            #[test]
+            fn derivative_formula(a in 0.1f64..5.0, b in 0.1f64..5.0, c in 0.5f64..10.0, z in -0.9f64..0.9) {
+                // DLMF 15.5.1: dF/dz = ab/c F(a+1, b+1; c+1; z)
+                let h = 1e-6;
+                let fd = (hyp2f1(a, b, c, z + h).unwrap() - hyp2f1(a, b, c, z - h).unwrap()) / (2.0 * h);
+                let an = a * b / c * hyp2f1(a + 1.0, b + 1.0, c + 1.0, z).unwrap();
+                prop_assert!((fd - an).abs() <= 1e-5 * an.abs().max(1.0), "{fd} {an}");
+            }
+
+            #[test]
+            fn never_nan(a in prop::num::f64::ANY, b in prop::num::f64::ANY, c in prop::num::f64::ANY, z in prop::num::f64::ANY) {
+                if let Some(v) = hyp2f1(a, b, c, z) {
+                    prop_assert!(v.is_finite());
+                }
+                if let Some(v) = ln_hyp2f1(a, b, c, z) {
+                    prop_assert!(!v.is_nan());
+                }
+            }
+        }
     }
 }

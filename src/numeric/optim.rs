@@ -272,6 +272,63 @@ where
     }
 }
 
+/// Gradient for optimisation: forward differences (n + 1 evaluations, `f(x)` given) while
+/// the gradient is large, central differences once its largest component is below `switch`,
+/// so that tight gradient tolerances can still be met near the optimum.
+pub(crate) fn adaptive_gradient<F>(f: &mut F, x: &[f64], fx: f64, g: &mut [f64], switch: f64)
+where
+    F: FnMut(&[f64]) -> f64,
+{
+    let mut xp = x.to_vec();
+    for i in 0..x.len() {
+        let h = 1e-7 * x[i].abs().max(1.0);
+        xp[i] = x[i] + h;
+        g[i] = (f(&xp) - fx) / h;
+        xp[i] = x[i];
+    }
+    if max_abs(g) < switch {
+        central_gradient(f, x, g);
+    }
+}
+
+/// Symmetrised central-difference Hessian from function values (`1 + 2n + 2n(n-1)`
+/// evaluations); `None` when a value is not finite.
+pub(crate) fn hessian_from_values<F>(f: &mut F, x: &[f64]) -> Option<Vec<Vec<f64>>>
+where
+    F: FnMut(&[f64]) -> f64,
+{
+    let n = x.len();
+    let h: Vec<f64> = x.iter().map(|v| 1e-4 * v.abs().max(1e-3)).collect();
+    let f0 = f(x);
+    let mut hm = vec![vec![0.0; n]; n];
+    let mut xp = x.to_vec();
+    for i in 0..n {
+        xp[i] = x[i] + h[i];
+        let fp = f(&xp);
+        xp[i] = x[i] - h[i];
+        let fm = f(&xp);
+        xp[i] = x[i];
+        hm[i][i] = (fp - 2.0 * f0 + fm) / (h[i] * h[i]);
+        for j in 0..i {
+            let mut e = [0.0; 4];
+            for (k, (si, sj)) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)]
+                .iter()
+                .enumerate()
+            {
+                xp[i] = x[i] + si * h[i];
+                xp[j] = x[j] + sj * h[j];
+                e[k] = f(&xp);
+            }
+            xp[i] = x[i];
+            xp[j] = x[j];
+            let v = (e[0] - e[1] - e[2] + e[3]) / (4.0 * h[i] * h[j]);
+            hm[i][j] = v;
+            hm[j][i] = v;
+        }
+    }
+    (f0.is_finite() && hm.iter().flatten().all(|v| v.is_finite())).then_some(hm)
+}
+
 /// Symmetrised central-difference Hessian from a gradient function; `None` when a
 /// gradient evaluation is not finite.
 pub(crate) fn hessian_from_gradient<G>(grad: &mut G, x: &[f64]) -> Option<Vec<Vec<f64>>>
@@ -337,6 +394,22 @@ mod tests {
             m.x
         );
         assert!(m.record.converged());
+    }
+
+    #[test]
+    fn value_hessian_of_a_quadratic() {
+        // f = x^2 + 2 y^2 + x y: H = [[2, 1], [1, 4]]
+        let mut f = |x: &[f64]| x[0] * x[0] + 2.0 * x[1] * x[1] + x[0] * x[1];
+        let h = hessian_from_values(&mut f, &[0.3, -0.2]).unwrap();
+        assert!(
+            (h[0][0] - 2.0).abs() < 1e-5
+                && (h[0][1] - 1.0).abs() < 1e-5
+                && (h[1][1] - 4.0).abs() < 1e-5
+        );
+        let mut g = [0.0; 2];
+        let f0 = f(&[0.3, -0.2]);
+        adaptive_gradient(&mut f, &[0.3, -0.2], f0, &mut g, 1e-3);
+        assert!((g[0] - 0.4).abs() < 1e-5 && (g[1] + 0.5).abs() < 1e-5);
     }
 
     #[test]
