@@ -351,13 +351,19 @@ fn iranian_churn_value_system() {
     });
     let idx = ValueIndex::new(sys)
         .current(WeightSource::Objective(ObjectiveMethod::Critic))
+        .potential(WeightSource::Objective(ObjectiveMethod::Critic))
         .fit(&m)
         .unwrap();
     // Spearman of our current index with the operator's value, against ranks computed
     // independently here.
     let rho = spearman(idx.current(), &cv).unwrap();
     assert_relative_eq!(rho, pearson(&ranks(idx.current()), &ranks(&cv)), max_relative = 1e-10);
-    assert!(rho > 0.5, "usage should track the operator's value: {rho}");
+    // [calc] recomputed with numpy + scipy.stats.spearmanr (independent script, same
+    // min-max and CRITIC definitions): weights .18557 .17104 .32224 .15349 .16767, rho .88936.
+    assert_relative_eq!(rho, 0.8893597915399153, max_relative = 1e-9);
+    for (w, e) in idx.current_weights().weights.iter().zip([0.1855669, 0.17103742, 0.32224247, 0.15348526, 0.16766796]) {
+        assert!((w - e).abs() < 5e-8);
+    }
     // Segment table: counts add up and match an independent count at the mean thresholds.
     let fit = ValueMatrix::new().classify_indices(&idx, Some(&cv), None).unwrap();
     let n: usize = fit.summary().iter().map(|s| s.customers).sum();
@@ -366,6 +372,11 @@ fn iranian_churn_value_system() {
     let mp = idx.potential().iter().sum::<f64>() / 3150.0;
     let valuable = (0..3150).filter(|&i| idx.current()[i] >= mc && idx.potential()[i] >= mp).count();
     assert_eq!(fit.segment(ValueSegment::Valuable).customers, valuable);
+    // [calc] numpy (CRITIC on both dimensions, mean splits): 1214 valuable,
+    // 119 sub-valuable, 964 potential.
+    assert_eq!(valuable, 1214);
+    assert_eq!(fit.segment(ValueSegment::SubValuable).customers, 119);
+    assert_eq!(fit.segment(ValueSegment::Potential).customers, 964);
     let shares: f64 = fit.summary().iter().map(|s| s.revenue_share.unwrap()).sum();
     assert_relative_eq!(shares, 1.0, max_relative = 1e-12);
 }
