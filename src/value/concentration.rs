@@ -72,31 +72,25 @@ impl Concentration {
             },
             other => other,
         })?;
-        let mut sorted = values.to_vec();
-        super::sort::sort_non_negative(&mut sorted);
-        Self::from_sorted(sorted)
-    }
-
-    fn from_sorted(sorted: Vec<f64>) -> Result<Self> {
-        let n = sorted.len();
-        let mut lorenz = Vec::with_capacity(n + 1);
-        lorenz.push(0.0);
-        let mut cum = 0.0;
-        let mut cum_sum = 0.0; // Σ_k cum_k
-        for &v in &sorted {
-            cum += v;
-            cum_sum += cum;
-            lorenz.push(cum);
-        }
-        let total = cum;
+        let total: f64 = values.iter().sum();
         if !(total > 0.0) || !total.is_finite() {
             return Err(Error::input(
                 "values for concentration",
                 "their total is zero (or overflows), so shares are undefined",
             ));
         }
-        for l in &mut lorenz {
-            *l /= total;
+        let (sorted, mut lorenz) = super::sort::sorted_with_spare(values);
+        let n = sorted.len();
+        // One pass: the Lorenz points and Σ_k cum_k (the total was summed before sorting;
+        // it differs from the last cumulative sum by rounding only, and L(1) is set to 1).
+        let inv = 1.0 / total;
+        lorenz.push(0.0);
+        let mut cum = 0.0;
+        let mut cum_sum = 0.0;
+        for &v in &sorted {
+            cum += v;
+            cum_sum += cum;
+            lorenz.push(cum * inv);
         }
         if let Some(last) = lorenz.last_mut() {
             *last = 1.0;

@@ -430,24 +430,24 @@ pub(crate) fn validate_pairwise(a: &DMatrix<f64>, tol: f64) -> Result<()> {
 
 fn power_iteration(a: &DMatrix<f64>, tol: f64, max_it: usize) -> Result<(Vec<f64>, Convergence)> {
     let n = a.nrows();
+    // Row-major copy, so each (A w)_i is a contiguous dot product.
+    let rows: Vec<f64> = a.transpose().as_slice().to_vec();
     let mut w = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
     let mut change = f64::INFINITY;
     for it in 1..=max_it {
         let mut total = 0.0;
-        for (i, nx) in next.iter_mut().enumerate() {
-            let mut s = 0.0;
-            for (j, wj) in w.iter().enumerate() {
-                s += a[(i, j)] * wj;
-            }
+        for (nx, row) in next.iter_mut().zip(rows.chunks_exact(n)) {
+            let s: f64 = row.iter().zip(&w).map(|(x, y)| x * y).sum();
             *nx = s;
             total += s;
         }
         change = 0.0;
-        for (nx, wi) in next.iter_mut().zip(w.iter_mut()) {
-            *nx /= total;
-            change = change.max((*nx - *wi).abs());
-            *wi = *nx;
+        let inv = 1.0 / total;
+        for (nx, wi) in next.iter().zip(w.iter_mut()) {
+            let v = nx * inv;
+            change = change.max((v - *wi).abs());
+            *wi = v;
         }
         if change < tol {
             return Ok((

@@ -313,23 +313,57 @@ impl Critic {
     /// for fewer than 2 rows.
     pub fn weigh(&self, x: &DMatrix<f64>, directions: &[Direction]) -> Result<ObjectiveWeights> {
         check_matrix(x, directions, 2, "CRITIC weights")?;
-        let r = Normalize::new().apply(x, directions)?;
-        let (n, m) = r.shape();
-        let mut centred = r;
-        let mut sd = vec![0.0; m];
-        for (j, s) in sd.iter_mut().enumerate() {
-            let mut c = centred.column_mut(j);
-            let mean = c.sum() / n as f64;
-            c.add_scalar_mut(-mean);
-            *s = (c.norm_squared() / (n - 1) as f64).sqrt();
+        let (n, m) = x.shape();
+        // Min-max by benefit or cost is an affine map of the column, r = sign·(x - a)/range,
+        // so σ and the correlations of the normalised columns follow from the raw
+        // column's own moments: σ_r = σ_x/range, r_jk(norm) = sign_j·sign_k·r_jk(raw).
+        // Target columns are not affine in x: they are transformed explicitly.
+        let mut cols: Vec<std::borrow::Cow<'_, [f64]>> = Vec::with_capacity(m);
+        let mut scale = vec![1.0; m];
+        let mut sign = vec![1.0; m];
+        let data = x.as_slice(); // column-major: column j is data[j n..(j + 1) n]
+        for (j, &dir) in directions.iter().enumerate() {
+            let c = &data[j * n..(j + 1) * n];
+            match dir {
+                Direction::Target(_) => {
+                    let mut r = vec![0.0; n];
+                    Normalize::new().column_into(c, dir, j, &mut r)?;
+                    cols.push(std::borrow::Cow::Owned(r));
+                }
+                _ => {
+                    let (lo, hi) = super::normalize::min_max(c);
+                    let range = hi - lo;
+                    if !(range > 0.0 && range.is_finite()) {
+                        // reports the constant column by name
+                        let mut tmp = vec![0.0; n];
+                        Normalize::new().column_into(c, dir, j, &mut tmp)?;
+                    }
+                    scale[j] = 1.0 / range;
+                    if dir == Direction::Cost {
+                        sign[j] = -1.0;
+                    }
+                    cols.push(std::borrow::Cow::Borrowed(c));
+                }
+            }
         }
-        let gram = centred.tr_mul(&centred);
+        let gram = centred_gram(&cols, n);
+        let diag: Vec<f64> = (0..m).map(|j| gram[j * m + j]).collect();
+        if let Some(j) = diag.iter().position(|d| !(*d > 0.0)) {
+            return Err(Error::input(
+                format!("indicator column {j}"),
+                "the normalised column has zero variance, so its correlations are undefined",
+            ));
+        }
         let scores: Vec<f64> = (0..m)
             .map(|j| {
+                let sd = scale[j] * (diag[j] / (n - 1) as f64).sqrt();
                 let s: f64 = (0..m)
-                    .map(|k| 1.0 - gram[(j, k)] / (gram[(j, j)] * gram[(k, k)]).sqrt())
+                    .map(|k| {
+                        let g = if j <= k { gram[j * m + k] } else { gram[k * m + j] };
+                        1.0 - sign[j] * sign[k] * g / (diag[j] * diag[k]).sqrt()
+                    })
                     .sum();
-                sd[j] * s
+                sd * s
             })
             .collect();
         finish(WeightingMethod::Critic, scores, None)
@@ -400,6 +434,50 @@ impl StdDevWeights {
         let scores: Vec<f64> = (0..r.ncols()).map(|j| sample_sd(r.column(j).as_slice())).collect();
         finish(WeightingMethod::StdDev, scores, None)
     }
+}
+
+/// Upper triangle (row-major, `m x m`) of the centred cross-product matrix of the columns,
+/// in row blocks that stay in cache, with four-lane dot products.
+fn centred_gram(cols: &[std::borrow::Cow<'_, [f64]>], n: usize) -> Vec<f64> {
+    const B: usize = 2048;
+    let m = cols.len();
+    let means: Vec<f64> = cols.iter().map(|c| c.iter().sum::<f64>() / n as f64).collect();
+    let mut gram = vec![0.0; m * m];
+    let mut block = vec![0.0; m * B];
+    let mut r0 = 0;
+    while r0 < n {
+        let len = B.min(n - r0);
+        for (j, c) in cols.iter().enumerate() {
+            for (b, v) in block[j * B..j * B + len].iter_mut().zip(&c[r0..r0 + len]) {
+                *b = v - means[j];
+            }
+        }
+        for j in 0..m {
+            let a = &block[j * B..j * B + len];
+            for k in j..m {
+                gram[j * m + k] += dot4(a, &block[k * B..k * B + len]);
+            }
+        }
+        r0 += len;
+    }
+    gram
+}
+
+fn dot4(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        s[0] += x[0] * y[0];
+        s[1] += x[1] * y[1];
+        s[2] += x[2] * y[2];
+        s[3] += x[3] * y[3];
+    }
+    let mut t = (s[0] + s[1]) + (s[2] + s[3]);
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
 }
 
 fn sample_sd(x: &[f64]) -> f64 {
