@@ -23,11 +23,26 @@ mod common;
 
 /// Saaty (2008) drinks, upper triangle row by row (tests/data/weights).
 const DRINKS_UPPER: [f64; 21] = [
-    9.0, 5.0, 2.0, 1.0, 1.0, 0.5, // coffee
-    1.0 / 3.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0, // wine
-    1.0 / 3.0, 0.25, 1.0 / 3.0, 1.0 / 9.0, // tea
-    0.5, 1.0, 1.0 / 3.0, // beer
-    2.0, 0.5, // soda
+    9.0,
+    5.0,
+    2.0,
+    1.0,
+    1.0,
+    0.5, // coffee
+    1.0 / 3.0,
+    1.0 / 9.0,
+    1.0 / 9.0,
+    1.0 / 9.0,
+    1.0 / 9.0, // wine
+    1.0 / 3.0,
+    0.25,
+    1.0 / 3.0,
+    1.0 / 9.0, // tea
+    0.5,
+    1.0,
+    1.0 / 3.0, // beer
+    2.0,
+    0.5,       // soda
     1.0 / 3.0, // milk
 ];
 
@@ -46,7 +61,9 @@ fn ahp(c: &mut Criterion) {
     let dd = Ahp::new().random_index(RandomIndex::DoneganDodd1991);
     c.bench_function("ahp_drinks", |b| {
         b.iter(|| {
-            let fit = dd.weigh_upper_triangle(7, black_box(&DRINKS_UPPER)).unwrap();
+            let fit = dd
+                .weigh_upper_triangle(7, black_box(&DRINKS_UPPER))
+                .unwrap();
             (fit.weights().as_slice()[6], fit.consistency_ratio())
         })
     });
@@ -114,7 +131,9 @@ fn value(c: &mut Criterion) {
         Some(a) => a.data,
         None => {
             let mut g = common::SplitMix(1007);
-            (0..10_000_000).map(|_| (3.5 + 1.1 * g.normal()).exp()).collect()
+            (0..10_000_000)
+                .map(|_| (3.5 + 1.1 * g.normal()).exp())
+                .collect()
         }
     };
     let (cur_ind, pot_ind) = match (

@@ -72,7 +72,9 @@ fn synthetic_base(seed: u64) -> Result<Base, Box<dyn Error>> {
         let rev = a * tenure.min(12.0) * noise.sample(&mut rng);
         let member = rng.random_bool(0.12);
         let social: f64 = contacts.sample(&mut rng);
-        let star = (1.0 + 4.0 * (a / (a + 40.0)) + rng.random_range(-0.7..0.7)).clamp(1.0, 5.0).round();
+        let star = (1.0 + 4.0 * (a / (a + 40.0)) + rng.random_range(-0.7..0.7))
+            .clamp(1.0, 5.0)
+            .round();
         let mut c: f64 = churn.sample(&mut rng);
         if tenure <= 6.0 {
             c = (2.0 * c).min(1.0);
@@ -98,7 +100,13 @@ fn synthetic_base(seed: u64) -> Result<Base, Box<dyn Error>> {
         group.push(member.then(|| rng.random_range(0..400)));
         influence.push(social);
     }
-    Ok(Base { x, arpu, revenue, group, influence })
+    Ok(Base {
+        x,
+        arpu,
+        revenue,
+        group,
+        influence,
+    })
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -114,24 +122,47 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{system}");
     // Current value: ARPU > revenue > profit > tenure > payment (upper triangle, row-major)
     // order: arpu, revenue_12m, tenure_months, payment_record, profit_contribution
-    let current = Ahp::new().weigh_upper_triangle(5, &[2.0, 4.0, 5.0, 2.0, 3.0, 4.0, 1.0, 2.0, 1.0 / 3.0, 1.0 / 3.0])?;
+    let current = Ahp::new().weigh_upper_triangle(
+        5,
+        &[2.0, 4.0, 5.0, 2.0, 3.0, 4.0, 1.0, 2.0, 1.0 / 3.0, 1.0 / 3.0],
+    )?;
     // Potential: growth, vas, social, group, credit, churn propensity
     let potential = Ahp::new().weigh_upper_triangle(
         6,
-        &[2.0, 2.0, 3.0, 4.0, 1.0, 1.0, 2.0, 3.0, 1.0 / 2.0, 2.0, 3.0, 1.0 / 2.0, 2.0, 1.0 / 3.0, 1.0 / 4.0],
+        &[
+            2.0,
+            2.0,
+            3.0,
+            4.0,
+            1.0,
+            1.0,
+            2.0,
+            3.0,
+            1.0 / 2.0,
+            2.0,
+            3.0,
+            1.0 / 2.0,
+            2.0,
+            1.0 / 3.0,
+            1.0 / 4.0,
+        ],
     )?;
     let idx = ValueIndex::new(system)
         .current(WeightSource::Ahp(current))
         .potential(WeightSource::Ahp(potential))
         .fit(&base.x)?;
     println!("{idx}");
-    let matrix = ValueMatrix::new().classify_indices(&idx, Some(&base.revenue), Some(&base.arpu))?;
+    let matrix =
+        ValueMatrix::new().classify_indices(&idx, Some(&base.revenue), Some(&base.arpu))?;
     println!("{matrix}");
 
     let conc = Concentration::new(&base.revenue)?;
     println!("12-month revenue concentration\n{}", conc.report());
     let seg_names: Vec<String> = matrix.segments().iter().map(ToString::to_string).collect();
-    println!("{:<14} {:>9} {:>9} {:>9} {:>10} {:>7}", "segment", "cust.", "cust. %", "rev. %", "mean rev", "Gini");
+    println!(
+        "{:<14} {:>9} {:>9} {:>9} {:>10} {:>7}",
+        "segment", "cust.", "cust. %", "rev. %", "mean rev", "Gini"
+    );
     for g in shares_by(&base.revenue, &seg_names)? {
         println!(
             "{:<14} {:>9} {:>8.1}% {:>8.1}% {:>10.2} {:>7.3}",
@@ -144,10 +175,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
     }
     println!();
-    let overall: Vec<f64> = idx.current().iter().zip(idx.potential()).map(|(c, p)| 0.7 * c + 0.3 * p).collect();
-    println!("{}", CustomerPyramid::new().classify(&overall, Some(&base.revenue))?);
+    let overall: Vec<f64> = idx
+        .current()
+        .iter()
+        .zip(idx.potential())
+        .map(|(c, p)| 0.7 * c + 0.3 * p)
+        .collect();
+    println!(
+        "{}",
+        CustomerPyramid::new().classify(&overall, Some(&base.revenue))?
+    );
     let vip = VipTiers::new(&[("diamond", 200.0), ("gold", 120.0), ("silver", 80.0)])?;
-    println!("VIP tiers by ARPU\n{}", vip.classify(&base.arpu, Some(&base.revenue))?);
+    println!(
+        "VIP tiers by ARPU\n{}",
+        vip.classify(&base.arpu, Some(&base.revenue))?
+    );
     let groups = GroupValue::new().influence_weight(0.5).evaluate(
         &base.group,
         &base.revenue,
@@ -175,9 +217,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("== 2. Iranian churn data (UCI 563, 3,150 customers) ==\n");
         let rows: Vec<Vec<f64>> = xt
             .lines()
-            .map(|l| l.split(',').map(|s| s.trim().parse()).collect::<Result<Vec<f64>, _>>())
+            .map(|l| {
+                l.split(',')
+                    .map(|s| s.trim().parse())
+                    .collect::<Result<Vec<f64>, _>>()
+            })
             .collect::<Result<_, _>>()?;
-        let times: Vec<f64> = tt.lines().map(|l| l.trim().parse()).collect::<Result<_, _>>()?;
+        let times: Vec<f64> = tt
+            .lines()
+            .map(|l| l.trim().parse())
+            .collect::<Result<_, _>>()?;
         use Dimension::{Current as C, Potential as P};
         use Direction::{Benefit as B, Cost as K};
         let sys = IndicatorSystem::new(vec![
@@ -221,7 +270,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("customer_value concentration\n{}", c.report());
         lorenz_sets.push(("Iranian customer_value".into(), c));
     } else {
-        println!("(Iranian data not found under {}; section skipped)\n", iran.display());
+        println!(
+            "(Iranian data not found under {}; section skipped)\n",
+            iran.display()
+        );
     }
 
     // ------------------------------------------------------------------ IBM Telco
@@ -236,7 +288,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         let cm = Concentration::new(&monthly)?;
         let ct = Concentration::new(&total)?;
-        println!("MonthlyCharges\n{}\nTotalCharges (blank = 0 for the 11 new customers)\n{}", cm.report(), ct.report());
+        println!(
+            "MonthlyCharges\n{}\nTotalCharges (blank = 0 for the 11 new customers)\n{}",
+            cm.report(),
+            ct.report()
+        );
         lorenz_sets.push(("IBM TotalCharges".into(), ct));
         lorenz_sets.push(("IBM MonthlyCharges".into(), cm));
     }
@@ -245,12 +301,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     plot_lorenz(&lorenz_path, &lorenz_sets)?;
     let scatter_path = out.join("value_matrix.svg");
     plot_matrix(&scatter_path, idx.current(), idx.potential(), &matrix)?;
-    println!("wrote {} and {}", lorenz_path.display(), scatter_path.display());
+    println!(
+        "wrote {} and {}",
+        lorenz_path.display(),
+        scatter_path.display()
+    );
     Ok(())
 }
 
 fn agreement(a: &ValueMatrixFit, b: &ValueMatrixFit) {
-    let same = a.segments().iter().zip(b.segments()).filter(|(x, y)| x == y).count();
+    let same = a
+        .segments()
+        .iter()
+        .zip(b.segments())
+        .filter(|(x, y)| x == y)
+        .count();
     let cur_same = a
         .segments()
         .iter()
@@ -284,7 +349,10 @@ fn plot_lorenz(path: &Path, sets: &[(String, Concentration)]) -> Result<(), Box<
         .y_desc("share of revenue")
         .draw()?;
     chart
-        .draw_series(LineSeries::new(vec![(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.4)))?
+        .draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (1.0, 1.0)],
+            BLACK.mix(0.4),
+        ))?
         .label("equality")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.4)));
     let colours = [RED, BLUE, GREEN, MAGENTA];
@@ -292,7 +360,11 @@ fn plot_lorenz(path: &Path, sets: &[(String, Concentration)]) -> Result<(), Box<
         let l = c.lorenz();
         let n = c.n();
         let step = (n / 400).max(1);
-        let pts: Vec<(f64, f64)> = (0..=n).step_by(step).chain(std::iter::once(n)).map(|i| (i as f64 / n as f64, l[i])).collect();
+        let pts: Vec<(f64, f64)> = (0..=n)
+            .step_by(step)
+            .chain(std::iter::once(n))
+            .map(|i| (i as f64 / n as f64, l[i]))
+            .collect();
         let col = colours[k % colours.len()];
         chart
             .draw_series(LineSeries::new(pts, col.stroke_width(2)))?
@@ -309,7 +381,12 @@ fn plot_lorenz(path: &Path, sets: &[(String, Concentration)]) -> Result<(), Box<
     Ok(())
 }
 
-fn plot_matrix(path: &Path, cur: &[f64], pot: &[f64], fit: &ValueMatrixFit) -> Result<(), Box<dyn Error>> {
+fn plot_matrix(
+    path: &Path,
+    cur: &[f64],
+    pot: &[f64],
+    fit: &ValueMatrixFit,
+) -> Result<(), Box<dyn Error>> {
     let root = SVGBackend::new(path, (720, 640)).into_drawing_area();
     root.fill(&WHITE)?;
     let (cmax, pmax) = (
@@ -317,7 +394,10 @@ fn plot_matrix(path: &Path, cur: &[f64], pot: &[f64], fit: &ValueMatrixFit) -> R
         pot.iter().copied().fold(0.0, f64::max),
     );
     let mut chart = ChartBuilder::on(&root)
-        .caption("Customer value matrix (5,000 of the synthetic base)", ("sans-serif", 22))
+        .caption(
+            "Customer value matrix (5,000 of the synthetic base)",
+            ("sans-serif", 22),
+        )
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(55)
@@ -340,13 +420,22 @@ fn plot_matrix(path: &Path, cur: &[f64], pot: &[f64], fit: &ValueMatrixFit) -> R
             .map(|i| (cur[i], pot[i]))
             .collect();
         chart
-            .draw_series(pts.into_iter().map(move |p| Circle::new(p, 2, col.mix(0.6).filled())))?
+            .draw_series(
+                pts.into_iter()
+                    .map(move |p| Circle::new(p, 2, col.mix(0.6).filled())),
+            )?
             .label(seg.to_string())
             .legend(move |(x, y)| Circle::new((x + 10, y), 4, col.filled()));
     }
     let (tc, tp) = (fit.current_threshold(), fit.potential_threshold());
-    chart.draw_series(LineSeries::new(vec![(tc, 0.0), (tc, pmax)], BLACK.stroke_width(1)))?;
-    chart.draw_series(LineSeries::new(vec![(0.0, tp), (cmax, tp)], BLACK.stroke_width(1)))?;
+    chart.draw_series(LineSeries::new(
+        vec![(tc, 0.0), (tc, pmax)],
+        BLACK.stroke_width(1),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        vec![(0.0, tp), (cmax, tp)],
+        BLACK.stroke_width(1),
+    ))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)

@@ -296,7 +296,9 @@ fn finite_sum(what: &str, v: &[f64]) -> Result<f64> {
 
 pub(crate) fn check_revenue(r: &[f64]) -> Result<()> {
     // One pass: a sum that is finite has only finite terms; the minimum catches negatives.
-    let (sum, min) = r.iter().fold((0.0, f64::INFINITY), |(s, m), &v| (s + v, m.min(v)));
+    let (sum, min) = r
+        .iter()
+        .fold((0.0, f64::INFINITY), |(s, m), &v| (s + v, m.min(v)));
     if sum.is_finite() && min >= 0.0 {
         return Ok(());
     }
@@ -357,7 +359,10 @@ impl fmt::Display for ValueMatrixFit {
         writeln!(
             f,
             "value matrix: current split {} at {:.4}, potential split {} at {:.4}",
-            self.current_split, self.current_threshold, self.potential_split, self.potential_threshold
+            self.current_split,
+            self.current_threshold,
+            self.potential_split,
+            self.potential_threshold
         )?;
         write_summary(f, &self.summary)
     }
@@ -378,7 +383,8 @@ pub(crate) fn write_summary(f: &mut fmt::Formatter<'_>, rows: &[SegmentSummary])
             r.segment.to_string(),
             r.customers,
             100.0 * r.share,
-            r.revenue_share.map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x)),
+            r.revenue_share
+                .map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x)),
             opt(r.mean_arpu, 2),
             opt(r.mean_current, 4),
             opt(r.mean_potential, 4),
@@ -651,7 +657,12 @@ impl SegmentAccumulator {
         self.summary(book, self.revenue_seen, self.arpu_seen)
     }
 
-    fn summary(&self, book: &StrategyBook, with_revenue: bool, with_arpu: bool) -> Vec<SegmentSummary> {
+    fn summary(
+        &self,
+        book: &StrategyBook,
+        with_revenue: bool,
+        with_arpu: bool,
+    ) -> Vec<SegmentSummary> {
         let n: u64 = self.counts.iter().sum();
         let total_rev: f64 = self.revenue.iter().map(|s| s.value()).sum();
         ValueSegment::ALL
@@ -704,6 +715,9 @@ mod tests {
             .split(Split::Fixed(0.5))
             .classify(&[0.5, 0.4], &[0.5, 0.6], None, None)
             .unwrap();
-        assert_eq!(fit.segments(), &[ValueSegment::Valuable, ValueSegment::Potential]);
+        assert_eq!(
+            fit.segments(),
+            &[ValueSegment::Valuable, ValueSegment::Potential]
+        );
     }
 }
