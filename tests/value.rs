@@ -313,6 +313,17 @@ fn rfm_cdnow_hand_checked_subset() {
     assert_eq!(s.segments()[1], "Loyal Customers");
     assert_eq!(s.segments()[2], "Potential Loyalist");
     assert_eq!(s.segments()[6], "Loyal Customers");
+    // The R `rfm` package's rule: breaks + 1, left-closed. R breaks 10.23, 36.834, 39.86,
+    // 39.86 -> customer 6 (R = 9.43 < 10.23) scores 5, not 4; F and M are unchanged here
+    // (F breaks 1, 1, 2, 3; M breaks 1, 1, 12.77, 23.99).
+    let rp = Rfm::new()
+        .scoring(RfmScoring::RPackage)
+        .score(&r[..10], &f[..10], &m[..10])
+        .unwrap();
+    assert_eq!(rp.recency(), &[5, 3, 3, 3, 3, 5, 4, 3, 5, 3]);
+    assert_eq!(rp.frequency(), s.frequency());
+    assert_eq!(rp.monetary(), s.monetary());
+    assert_eq!(rp.codes()[5], 555);
 }
 
 fn type7(sorted: &[f64], q: f64) -> f64 {
@@ -533,6 +544,40 @@ fn ibm_telco_charges_concentration() {
     }
 }
 
+#[test]
+fn public_types_are_send_sync() {
+    fn check<T: Send + Sync + 'static>() {}
+    check::<crm_analytics::weights::Weights>();
+    check::<crm_analytics::weights::AhpWeights>();
+    check::<crm_analytics::weights::HierarchyWeights>();
+    check::<crm_analytics::weights::GroupAhpWeights>();
+    check::<crm_analytics::weights::ObjectiveWeights>();
+    check::<crm_analytics::value::ValueIndices>();
+    check::<crm_analytics::value::ValueMatrixFit>();
+    check::<crm_analytics::value::Concentration>();
+    check::<crm_analytics::value::RfmScores>();
+    check::<crm_analytics::value::PyramidFit>();
+    check::<crm_analytics::value::TierFit>();
+    check::<crm_analytics::value::GroupValueFit>();
+    check::<SegmentAccumulator>();
+    check::<MeanSplitAccumulator>();
+}
+
+#[test]
+fn results_serialise() {
+    let fit = Ahp::new()
+        .weigh_upper_triangle(3, &[2.0, 4.0, 2.0])
+        .unwrap();
+    let j = serde_json::to_string(&fit).unwrap();
+    assert!(j.contains("lambda_max") && j.contains("Saaty1980"));
+    let m = ValueMatrix::new()
+        .classify(&[1.0, 2.0], &[2.0, 1.0], None, None)
+        .unwrap();
+    assert!(serde_json::to_string(&m).unwrap().contains("SubValuable"));
+    // a consistent 3x3 (w = 4:2:1) has CR 0 and prints its table name
+    assert!(fit.to_string().contains("RI = 0.58 from Saaty (1980)"));
+}
+
 // ---------- properties ----------
 
 fn revenues() -> impl Strategy<Value = Vec<f64>> {
@@ -611,6 +656,7 @@ proptest! {
         }
         let _ = Rfm::new().score(a, b, a);
         let _ = Rfm::new().scoring(RfmScoring::EqualCountRanks).score(a, b, b);
+        let _ = Rfm::new().scoring(RfmScoring::RPackage).bins(3).score(b, a, b);
         let _ = CustomerPyramid::new().classify(&v, None);
         let _ = VipTiers::new(&[("g", 1.0)]).unwrap().classify(&v, Some(&v));
         let _ = GroupValue::new().evaluate(&vec![Some(0); v.len()], &v, None, &[1.0]);

@@ -11,12 +11,17 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum RfmScoring {
-    /// Value breakpoints at the inner type-7 quantiles `k/bins` (as R's `rfm` package):
-    /// bins are right-closed, `(b_(k-1), b_k]`, so **ties share a bin** and a value
-    /// equal to a breakpoint goes to the lower bin; repeated breakpoints (many equal
-    /// values) leave some scores unused. Default.
+    /// Value breakpoints at the inner type-7 quantiles `b_k = Q(k/bins)`; bins are
+    /// right-closed, `(b_(k-1), b_k]` (R's `cut`): score `1 + #{k: x > b_k}`. **Ties share
+    /// a bin**, a value equal to a breakpoint goes to the lower bin, and repeated
+    /// breakpoints (many equal values) leave some scores unused. Default.
     #[default]
     QuantileBreaks,
+    /// Exactly the rule of the R package `rfm` (`rfm_table_customer`): breakpoints are
+    /// the inner type-7 quantiles **plus 1** and bins are left-closed,
+    /// `[b_(k-1), b_k)`: score `1 + #{k: x >= Q(k/bins) + 1}`. The `+ 1` suits
+    /// integer days and counts; on money it shifts the breaks, so it is not the default.
+    RPackage,
     /// Equal-count bins on ranks: sort (stable, so ties are ordered by input
     /// position, i.e. by customer id when rows are in id order), rank `r = 0..n-1`, score
     /// `1 + ⌊r·bins/n⌋`; equal values may straddle a bin edge. Recency is ranked from
@@ -218,16 +223,22 @@ impl Rfm {
         let bins = self.bins as usize;
         let n = x.len();
         match self.scoring {
-            RfmScoring::QuantileBreaks => {
+            RfmScoring::QuantileBreaks | RfmScoring::RPackage => {
+                let r_package = self.scoring == RfmScoring::RPackage;
+                let shift = if r_package { 1.0 } else { 0.0 };
                 let mut s = x.to_vec();
                 s.sort_unstable_by(f64::total_cmp);
                 let breaks: Vec<f64> = (1..bins)
-                    .map(|k| quantile_sorted(&s, k as f64 / bins as f64))
+                    .map(|k| quantile_sorted(&s, k as f64 / bins as f64) + shift)
                     .collect();
                 let scores = x
                     .iter()
                     .map(|v| {
-                        let above = breaks.iter().filter(|b| v > b).count() as u8;
+                        let above = if r_package {
+                            breaks.iter().filter(|b| v >= b).count()
+                        } else {
+                            breaks.iter().filter(|b| v > b).count()
+                        } as u8;
                         if reverse {
                             self.bins - above
                         } else {
