@@ -315,6 +315,23 @@ pub(crate) fn check_revenue(r: &[f64]) -> Result<()> {
 }
 
 /// The segmented customer base.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::strategy::ValueSegment;
+/// use crm_analytics::value::{Split, ValueMatrix};
+///
+/// let cur = [0.9, 0.7, 0.3, 0.1];
+/// let pot = [0.8, 0.2, 0.6, 0.1];
+/// let revenue = [120.0, 60.0, 15.0, 5.0];
+/// let fit = ValueMatrix::new().split(Split::Median).classify(&cur, &pot, Some(&revenue), None)?;
+/// let top = fit.segment(ValueSegment::Valuable);
+/// assert_eq!(top.customers, 1);
+/// assert!((top.revenue_share.unwrap() - 0.6).abs() < 1e-12);
+/// println!("{fit}"); // the segment table with strategies
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct ValueMatrixFit {

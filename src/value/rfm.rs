@@ -266,6 +266,20 @@ impl Rfm {
 }
 
 /// RFM scores, codes and segments per customer.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::value::{Rfm, RfmScoring};
+///
+/// let recency = [3.0, 10.0, 40.0, 90.0, 200.0, 365.0];
+/// let frequency = [12.0, 8.0, 5.0, 3.0, 1.0, 1.0];
+/// let monetary = [900.0, 400.0, 250.0, 80.0, 30.0, 10.0];
+/// let s = Rfm::new().scoring(RfmScoring::EqualCountRanks).bins(3).score(&recency, &frequency, &monetary)?;
+/// assert_eq!(s.recency(), &[3, 3, 2, 2, 1, 1]);
+/// assert_eq!(s.sums()[0], 9);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct RfmScores {

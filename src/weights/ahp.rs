@@ -498,6 +498,22 @@ fn lambda_estimate(a: &DMatrix<f64>, w: &[f64]) -> f64 {
 ///
 /// Produced by [`Ahp::weigh`]. A consistency ratio above the threshold is reported in
 /// [`AhpWeights::warnings`], not as an error (unless [`Ahp::strict`]).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::weights::{Ahp, AhpWarning, RandomIndex};
+///
+/// // An intransitive 3x3: a > b (5), b > c (5), but c > a (3).
+/// let fit = Ahp::new()
+///     .random_index(RandomIndex::Saaty2005)
+///     .weigh_upper_triangle(3, &[5.0, 1.0 / 3.0, 5.0])?;
+/// assert!(!fit.is_consistent());
+/// assert!(matches!(fit.warnings()[0], AhpWarning::Inconsistent { .. }));
+/// assert_eq!(fit.random_index_value(), Some(0.52));
+/// println!("{fit}"); // weights, lambda_max, CI, CR with the table's name
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct AhpWeights {

@@ -47,6 +47,20 @@ impl fmt::Display for WeightingMethod {
 }
 
 /// Objective weights with the per-criterion quantity they are proportional to.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::weights::{Direction, EntropyWeights};
+/// use nalgebra::DMatrix;
+///
+/// // column 1 varies, column 2 is constant: all weight on column 1, E = (<1, 1)
+/// let x = DMatrix::from_row_slice(3, 2, &[1.0, 5.0, 2.0, 5.0, 6.0, 5.0]);
+/// let fit = EntropyWeights::new().weigh(&x, &[Direction::Benefit; 2])?;
+/// assert_eq!(fit.weights().as_slice(), &[1.0, 0.0]);
+/// assert_eq!(fit.entropy().unwrap()[1], 1.0);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct ObjectiveWeights {
