@@ -61,25 +61,33 @@ impl Concentration {
                 what: "values for concentration".into(),
             });
         }
-        super::matrix::check_revenue(values).map_err(|e| match e {
-            Error::InvalidValue {
-                location, value, ..
-            } => Error::InvalidValue {
-                what: "value for concentration".into(),
-                location,
-                value,
-                expected: ">= 0".into(),
-            },
-            other => other,
-        })?;
-        let total: f64 = values.iter().sum();
+        // One pass: a finite sum has only finite terms; min and max catch negatives and
+        // give the sort its key range. The slow path only names the offending value.
+        let (total, lo, hi) = values
+            .iter()
+            .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(s, a, b), &v| {
+                (s + v, a.min(v), b.max(v))
+            });
+        if !(total.is_finite() && lo >= 0.0) {
+            super::matrix::check_revenue(values).map_err(|e| match e {
+                Error::InvalidValue {
+                    location, value, ..
+                } => Error::InvalidValue {
+                    what: "value for concentration".into(),
+                    location,
+                    value,
+                    expected: ">= 0".into(),
+                },
+                other => other,
+            })?;
+        }
         if !(total > 0.0) || !total.is_finite() {
             return Err(Error::input(
                 "values for concentration",
                 "their total is zero (or overflows), so shares are undefined",
             ));
         }
-        let (sorted, mut lorenz) = super::sort::sorted_with_spare(values);
+        let (sorted, mut lorenz) = super::sort::sorted_with_spare(values, lo, hi);
         let n = sorted.len();
         // One pass: the Lorenz points and Σ_k cum_k (the total was summed before sorting;
         // it differs from the last cumulative sum by rounding only, and L(1) is set to 1).

@@ -12,7 +12,10 @@
 ///
 /// Returns the sorted values and a spare, empty buffer with capacity for `n + 1`
 /// values (the caller's Lorenz curve), so that no more memory is touched than needed.
-pub(crate) fn sorted_with_spare(values: &[f64]) -> (Vec<f64>, Vec<f64>) {
+///
+/// `lo` and `hi` are the minimum and maximum of `values` (the caller has them from its
+/// validation pass), so that keys are converted and counted in one pass.
+pub(crate) fn sorted_with_spare(values: &[f64], lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
     const SMALL: usize = 1 << 12;
     const BUCKET_BITS: u32 = 11;
     let n = values.len();
@@ -21,18 +24,17 @@ pub(crate) fn sorted_with_spare(values: &[f64]) -> (Vec<f64>, Vec<f64>) {
         v.sort_unstable_by(f64::total_cmp);
         return (v, Vec::with_capacity(n + 1));
     }
-    let mut keys: Vec<u64> = Vec::with_capacity(n + 1);
-    keys.extend(values.iter().map(|x| (x + 0.0).to_bits()));
-    let (lo, hi) = keys
-        .iter()
-        .fold((u64::MAX, 0u64), |(a, b), &k| (a.min(k), b.max(k)));
+    let (lo, hi) = ((lo + 0.0).to_bits(), (hi + 0.0).to_bits());
     let span = hi - lo;
     let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
     let nb = ((span >> shift) + 1) as usize;
     let mut start = vec![0usize; nb + 1];
-    for &k in &keys {
+    let mut keys: Vec<u64> = Vec::with_capacity(n + 1);
+    keys.extend(values.iter().map(|x| {
+        let k = (x + 0.0).to_bits();
         start[((k - lo) >> shift) as usize + 1] += 1;
-    }
+        k
+    }));
     for i in 1..=nb {
         start[i] += start[i - 1];
     }
@@ -78,7 +80,10 @@ mod tests {
             *x += 0.0;
         }
         w.sort_by(f64::total_cmp);
-        let (v, spare) = sorted_with_spare(&v);
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(a, b), &x| (a.min(x), b.max(x)));
+        let (v, spare) = sorted_with_spare(&v, lo, hi);
         assert!(spare.capacity() > v.len() && spare.is_empty());
         assert_eq!(
             v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
