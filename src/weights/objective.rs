@@ -240,51 +240,66 @@ impl EntropyWeights {
         check_matrix(x, directions, 2, "entropy weights")?;
         let n = x.nrows();
         let ln_n = (n as f64).ln();
-        let mut col = vec![0.0; n];
+        if let EntropyVariant::Shifted(s) = self.variant {
+            crate::validate::open_unit("entropy shift", s)?;
+        }
+        let data = x.as_slice(); // column-major: column j is data[j n..(j + 1) n]
+        let mut buf = vec![
+            0.0;
+            if self.variant == EntropyVariant::Raw {
+                0
+            } else {
+                n
+            }
+        ];
         let mut e = Vec::with_capacity(x.ncols());
         for (j, &dir) in directions.iter().enumerate() {
-            let src = x.column(j);
-            let src = src.as_slice();
-            match self.variant {
-                EntropyVariant::Raw => {
-                    if let Some(i) = src.iter().position(|&v| !(v >= 0.0)) {
-                        return Err(Error::InvalidValue {
-                            what: "raw entropy weights need x >= 0; indicator matrix".into(),
-                            location: format!("row {i}, column {j}"),
-                            value: src[i],
-                            expected: ">= 0 (or use EntropyVariant::MinMax)".into(),
-                        });
-                    }
-                    col.copy_from_slice(src);
-                }
+            let src = &data[j * n..(j + 1) * n];
+            let col: &[f64] = match self.variant {
+                EntropyVariant::Raw => src,
                 EntropyVariant::MinMax => {
-                    Normalize::new().column_into(src, dir, j, &mut col)?;
+                    Normalize::new().column_into(src, dir, j, &mut buf)?;
+                    &buf
                 }
                 EntropyVariant::Shifted(s) => {
-                    crate::validate::open_unit("entropy shift", s)?;
-                    Normalize::new().column_into(src, dir, j, &mut col)?;
-                    for v in &mut col {
+                    Normalize::new().column_into(src, dir, j, &mut buf)?;
+                    for v in &mut buf {
                         *v = (1.0 - s) * *v + s;
                     }
+                    &buf
                 }
+            };
+            // One pass for the total, the range and the sign check.
+            let (total, lo, hi) = col
+                .iter()
+                .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(t, a, b), &v| {
+                    (t + v, a.min(v), b.max(v))
+                });
+            if !(lo >= 0.0) {
+                let i = col.iter().position(|&v| !(v >= 0.0)).unwrap_or(0);
+                return Err(Error::InvalidValue {
+                    what: "raw entropy weights need x >= 0; indicator matrix".into(),
+                    location: format!("row {i}, column {j}"),
+                    value: col[i],
+                    expected: ">= 0 (or use EntropyVariant::MinMax)".into(),
+                });
             }
-            let total: f64 = col.iter().sum();
             if !(total > 0.0) || !total.is_finite() {
                 return Err(Error::input(
                     format!("indicator column {j}"),
                     "the column sums to zero, so its shares p_ij are undefined",
                 ));
             }
-            let (lo, hi) = super::normalize::min_max(&col);
             if !(hi > lo) {
                 // A constant column has p_ij = 1/n exactly: E_j = 1, d_j = 0 (no rounding).
                 e.push(1.0);
                 continue;
             }
+            let inv = 1.0 / total;
             let mut h = 0.0;
-            for &v in &col {
+            for &v in col {
                 if v > 0.0 {
-                    let p = v / total;
+                    let p = v * inv;
                     h -= p * p.ln();
                 }
             }
