@@ -5,16 +5,14 @@
 /// For non-negative IEEE doubles the bit patterns, read as unsigned integers, are in the
 /// same order as the values (once `-0.0` is mapped to `+0.0`), and roughly logarithmic
 /// in the value, so revenue-like (log-normal) data spread evenly over them. One pass
-/// distributes the keys into about 2,048 buckets of equal key range (a counting sort on
-/// the leading bits of `key - min_key`), and each bucket, small enough for the cache,
-/// is finished by the standard unstable sort of integers. Exact: the result is the
-/// total order. Small inputs use the standard sort directly.
-///
-/// Returns the sorted values and a spare, empty buffer with capacity for `n + 1`
-/// values (the caller's Lorenz curve), so that no more memory is touched than needed.
+/// counts the values per bucket (about 2,048 buckets of equal key range: the leading bits
+/// of `key - min_key`), one pass scatters them, and each bucket, small enough for the
+/// cache, is finished by the standard unstable sort on the integer keys. Exact: the
+/// result is the total order. Small inputs use the standard sort directly.
 ///
 /// `lo` and `hi` are the minimum and maximum of `values` (the caller has them from its
-/// validation pass), so that keys are converted and counted in one pass.
+/// validation pass). Returns the sorted values and an empty buffer with capacity for
+/// `n + 1` values (the caller's Lorenz curve).
 pub(crate) fn sorted_with_spare(values: &[f64], lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
     const SMALL: usize = 1 << 12;
     const BUCKET_BITS: u32 = 11;
@@ -28,31 +26,26 @@ pub(crate) fn sorted_with_spare(values: &[f64], lo: f64, hi: f64) -> (Vec<f64>, 
     let span = hi - lo;
     let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
     let nb = ((span >> shift) + 1) as usize;
+    let bucket = |x: f64| (((x + 0.0).to_bits() - lo) >> shift) as usize;
     let mut start = vec![0usize; nb + 1];
-    let mut keys: Vec<u64> = Vec::with_capacity(n + 1);
-    keys.extend(values.iter().map(|x| {
-        let k = (x + 0.0).to_bits();
-        start[((k - lo) >> shift) as usize + 1] += 1;
-        k
-    }));
+    for &x in values {
+        start[bucket(x) + 1] += 1;
+    }
     for i in 1..=nb {
         start[i] += start[i - 1];
     }
-    let mut out = vec![0u64; keys.len()];
+    let mut out = vec![0.0_f64; n];
     let mut pos = start.clone();
-    for &k in &keys {
-        let b = ((k - lo) >> shift) as usize;
-        out[pos[b]] = k;
+    for &x in values {
+        let b = bucket(x);
+        out[pos[b]] = x + 0.0;
         pos[b] += 1;
     }
     for b in 0..nb {
-        out[start[b]..start[b + 1]].sort_unstable();
+        // for non-negative doubles the bit pattern orders like the value
+        out[start[b]..start[b + 1]].sort_unstable_by_key(|v| v.to_bits());
     }
-    // Same size and alignment: these `collect`s reuse their buffers in place.
-    let sorted: Vec<f64> = out.into_iter().map(f64::from_bits).collect();
-    keys.clear();
-    let spare: Vec<f64> = keys.into_iter().map(f64::from_bits).collect();
-    (sorted, spare)
+    (out, Vec::with_capacity(n + 1))
 }
 
 #[cfg(test)]
