@@ -199,7 +199,7 @@ impl Normalize {
         Ok(out)
     }
 
-    /// Normalise one column (index `j` is used in error messages only).
+    /// Normalise one column (errors name it column 0).
     ///
     /// # Errors
     /// As [`Normalize::apply`].
