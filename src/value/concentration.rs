@@ -61,42 +61,44 @@ impl Concentration {
                 what: "values for concentration".into(),
             });
         }
-        super::matrix::check_revenue(values).map_err(|e| match e {
-            Error::InvalidValue {
-                location, value, ..
-            } => Error::InvalidValue {
-                what: "value for concentration".into(),
-                location,
-                value,
-                expected: ">= 0".into(),
-            },
-            other => other,
-        })?;
-        let mut sorted = values.to_vec();
-        super::sort::sort_non_negative(&mut sorted);
-        Self::from_sorted(sorted)
-    }
-
-    fn from_sorted(sorted: Vec<f64>) -> Result<Self> {
-        let n = sorted.len();
-        let mut lorenz = Vec::with_capacity(n + 1);
-        lorenz.push(0.0);
-        let mut cum = 0.0;
-        let mut cum_sum = 0.0; // Σ_k cum_k
-        for &v in &sorted {
-            cum += v;
-            cum_sum += cum;
-            lorenz.push(cum);
+        // One pass: a finite sum has only finite terms; min and max catch negatives and
+        // give the sort its key range. The slow path only names the offending value.
+        let (total, lo, hi) = values
+            .iter()
+            .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(s, a, b), &v| {
+                (s + v, a.min(v), b.max(v))
+            });
+        if !(total.is_finite() && lo >= 0.0) {
+            super::matrix::check_revenue(values).map_err(|e| match e {
+                Error::InvalidValue {
+                    location, value, ..
+                } => Error::InvalidValue {
+                    what: "value for concentration".into(),
+                    location,
+                    value,
+                    expected: ">= 0".into(),
+                },
+                other => other,
+            })?;
         }
-        let total = cum;
         if !(total > 0.0) || !total.is_finite() {
             return Err(Error::input(
                 "values for concentration",
                 "their total is zero (or overflows), so shares are undefined",
             ));
         }
-        for l in &mut lorenz {
-            *l /= total;
+        let (sorted, mut lorenz) = super::sort::sorted_with_spare(values, lo, hi);
+        let n = sorted.len();
+        // One pass: the Lorenz points and Σ_k cum_k (the total was summed before sorting;
+        // it differs from the last cumulative sum by rounding only, and L(1) is set to 1).
+        let inv = 1.0 / total;
+        lorenz.push(0.0);
+        let mut cum = 0.0;
+        let mut cum_sum = 0.0;
+        for &v in &sorted {
+            cum += v;
+            cum_sum += cum;
+            lorenz.push(cum * inv);
         }
         if let Some(last) = lorenz.last_mut() {
             *last = 1.0;
@@ -186,7 +188,10 @@ impl Concentration {
         let n = self.n();
         let target = 1.0 - share;
         // largest k with L(k/n) <= target
-        let k = self.lorenz.partition_point(|&l| l <= target).saturating_sub(1);
+        let k = self
+            .lorenz
+            .partition_point(|&l| l <= target)
+            .saturating_sub(1);
         if k >= n {
             return Ok(0.0);
         }
@@ -290,7 +295,10 @@ pub struct GroupShare {
 /// assert!((rows[1].value_share - 0.75).abs() < 1e-12);
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
-pub fn shares_by<K: Ord + Clone + fmt::Display>(values: &[f64], keys: &[K]) -> Result<Vec<GroupShare>> {
+pub fn shares_by<K: Ord + Clone + fmt::Display>(
+    values: &[f64],
+    keys: &[K],
+) -> Result<Vec<GroupShare>> {
     let all = Concentration::new(values)?;
     crate::validate::same_len("group keys", values.len(), keys.len())?;
     let mut groups: BTreeMap<K, Vec<f64>> = BTreeMap::new();

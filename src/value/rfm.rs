@@ -11,12 +11,17 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum RfmScoring {
-    /// Value breakpoints at the inner type-7 quantiles `k/bins` (as R's `rfm` package):
-    /// bins are right-closed, `(b_(k-1), b_k]`, so **ties share a bin** and a value
-    /// equal to a breakpoint goes to the lower bin; repeated breakpoints (many equal
-    /// values) leave some scores unused. Default.
+    /// Value breakpoints at the inner type-7 quantiles `b_k = Q(k/bins)`; bins are
+    /// right-closed, `(b_(k-1), b_k]` (R's `cut`): score `1 + #{k: x > b_k}`. **Ties share
+    /// a bin**, a value equal to a breakpoint goes to the lower bin, and repeated
+    /// breakpoints (many equal values) leave some scores unused. Default.
     #[default]
     QuantileBreaks,
+    /// Exactly the rule of the R package `rfm` (`rfm_table_customer`): breakpoints are
+    /// the inner type-7 quantiles **plus 1** and bins are left-closed,
+    /// `[b_(k-1), b_k)`: score `1 + #{k: x >= Q(k/bins) + 1}`. The `+ 1` suits
+    /// integer days and counts; on money it shifts the breaks, so it is not the default.
+    RPackage,
     /// Equal-count bins on ranks: sort (stable, so ties are ordered by input
     /// position, i.e. by customer id when rows are in id order), rank `r = 0..n-1`, score
     /// `1 + ⌊r·bins/n⌋`; equal values may straddle a bin edge. Recency is ranked from
@@ -218,17 +223,27 @@ impl Rfm {
         let bins = self.bins as usize;
         let n = x.len();
         match self.scoring {
-            RfmScoring::QuantileBreaks => {
+            RfmScoring::QuantileBreaks | RfmScoring::RPackage => {
+                let r_package = self.scoring == RfmScoring::RPackage;
+                let shift = if r_package { 1.0 } else { 0.0 };
                 let mut s = x.to_vec();
                 s.sort_unstable_by(f64::total_cmp);
                 let breaks: Vec<f64> = (1..bins)
-                    .map(|k| quantile_sorted(&s, k as f64 / bins as f64))
+                    .map(|k| quantile_sorted(&s, k as f64 / bins as f64) + shift)
                     .collect();
                 let scores = x
                     .iter()
                     .map(|v| {
-                        let above = breaks.iter().filter(|b| v > b).count() as u8;
-                        if reverse { self.bins - above } else { 1 + above }
+                        let above = if r_package {
+                            breaks.iter().filter(|b| v >= b).count()
+                        } else {
+                            breaks.iter().filter(|b| v > b).count()
+                        } as u8;
+                        if reverse {
+                            self.bins - above
+                        } else {
+                            1 + above
+                        }
                     })
                     .collect();
                 (scores, breaks)
@@ -251,6 +266,20 @@ impl Rfm {
 }
 
 /// RFM scores, codes and segments per customer.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::value::{Rfm, RfmScoring};
+///
+/// let recency = [3.0, 10.0, 40.0, 90.0, 200.0, 365.0];
+/// let frequency = [12.0, 8.0, 5.0, 3.0, 1.0, 1.0];
+/// let monetary = [900.0, 400.0, 250.0, 80.0, 30.0, 10.0];
+/// let s = Rfm::new().scoring(RfmScoring::EqualCountRanks).bins(3).score(&recency, &frequency, &monetary)?;
+/// assert_eq!(s.recency(), &[3, 3, 2, 2, 1, 1]);
+/// assert_eq!(s.sums()[0], 9);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct RfmScores {
@@ -316,7 +345,12 @@ impl RfmScores {
 
 impl fmt::Display for RfmScores {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "RFM scores ({:?}), {} customers", self.scoring, self.codes.len())?;
+        writeln!(
+            f,
+            "RFM scores ({:?}), {} customers",
+            self.scoring,
+            self.codes.len()
+        )?;
         for (name, b) in ["R", "F", "M"].iter().zip(&self.breaks) {
             if !b.is_empty() {
                 let s: Vec<String> = b.iter().map(|v| format!("{v:.2}")).collect();

@@ -1,47 +1,51 @@
-//! Sorting of non-negative finite values (LSD radix sort on the IEEE bits).
+//! Sorting of non-negative finite values (bucket pass on the IEEE bits, then small sorts).
 
-/// Sort non-negative finite values ascending. For non-negative IEEE doubles the bit
-/// patterns, read as unsigned integers, are in the same order as the values (with
-/// `-0.0` mapped to `+0.0` first), so an LSD radix sort on 16-bit digits is exact; it
-/// skips digits every value shares. Small inputs use the standard unstable sort.
-pub(crate) fn sort_non_negative(v: &mut [f64]) {
+/// Sort non-negative finite values ascending.
+///
+/// For non-negative IEEE doubles the bit patterns, read as unsigned integers, are in the
+/// same order as the values (once `-0.0` is mapped to `+0.0`), and roughly logarithmic
+/// in the value, so revenue-like (log-normal) data spread evenly over them. One pass
+/// counts the values per bucket (about 2,048 buckets of equal key range: the leading bits
+/// of `key - min_key`), one pass scatters them, and each bucket, small enough for the
+/// cache, is finished by the standard unstable sort on the integer keys. Exact: the
+/// result is the total order. Small inputs use the standard sort directly.
+///
+/// `lo` and `hi` are the minimum and maximum of `values` (the caller has them from its
+/// validation pass). Returns the sorted values and an empty buffer with capacity for
+/// `n + 1` values (the caller's Lorenz curve).
+pub(crate) fn sorted_with_spare(values: &[f64], lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
     const SMALL: usize = 1 << 12;
-    if v.len() < SMALL {
-        for x in v.iter_mut() {
-            *x += 0.0; // -0.0 -> +0.0
-        }
+    const BUCKET_BITS: u32 = 11;
+    let n = values.len();
+    if n < SMALL {
+        let mut v: Vec<f64> = values.iter().map(|x| x + 0.0).collect(); // -0.0 -> +0.0
         v.sort_unstable_by(f64::total_cmp);
-        return;
+        return (v, Vec::with_capacity(n + 1));
     }
-    let mut keys: Vec<u64> = v.iter().map(|x| (x + 0.0).to_bits()).collect();
-    let mut buf = vec![0u64; keys.len()];
-    let mut hist = vec![0usize; 4 << 16];
-    for &k in &keys {
-        for d in 0..4 {
-            hist[(d << 16) | ((k >> (16 * d)) & 0xFFFF) as usize] += 1;
-        }
+    let (lo, hi) = ((lo + 0.0).to_bits(), (hi + 0.0).to_bits());
+    let span = hi - lo;
+    let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
+    let nb = ((span >> shift) + 1) as usize;
+    let bucket = |x: f64| (((x + 0.0).to_bits() - lo) >> shift) as usize;
+    let mut start = vec![0usize; nb + 1];
+    for &x in values {
+        start[bucket(x) + 1] += 1;
     }
-    let n = keys.len();
-    for (d, h) in hist.chunks_mut(1 << 16).enumerate() {
-        if h.contains(&n) {
-            continue; // every key has the same digit: nothing to do
-        }
-        let mut sum = 0;
-        for c in h.iter_mut() {
-            let t = *c;
-            *c = sum;
-            sum += t;
-        }
-        for &k in &keys {
-            let b = ((k >> (16 * d)) & 0xFFFF) as usize;
-            buf[h[b]] = k;
-            h[b] += 1;
-        }
-        std::mem::swap(&mut keys, &mut buf);
+    for i in 1..=nb {
+        start[i] += start[i - 1];
     }
-    for (x, k) in v.iter_mut().zip(&keys) {
-        *x = f64::from_bits(*k);
+    let mut out = vec![0.0_f64; n];
+    let mut pos = start.clone();
+    for &x in values {
+        let b = bucket(x);
+        out[pos[b]] = x + 0.0;
+        pos[b] += 1;
     }
+    for b in 0..nb {
+        // for non-negative doubles the bit pattern orders like the value
+        out[start[b]..start[b + 1]].sort_unstable_by_key(|v| v.to_bits());
+    }
+    (out, Vec::with_capacity(n + 1))
 }
 
 #[cfg(test)]
@@ -52,9 +56,11 @@ mod tests {
     fn radix_matches_comparison_sort() {
         // deterministic pseudo-random non-negative values incl. zeros and -0.0
         let mut s: u64 = 42;
-        let mut v: Vec<f64> = (0..10_000i32)
+        let v: Vec<f64> = (0..10_000i32)
             .map(|i| {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 match i % 97 {
                     0 => 0.0,
                     1 => -0.0,
@@ -67,7 +73,11 @@ mod tests {
             *x += 0.0;
         }
         w.sort_by(f64::total_cmp);
-        sort_non_negative(&mut v);
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(a, b), &x| (a.min(x), b.max(x)));
+        let (v, spare) = sorted_with_spare(&v, lo, hi);
+        assert!(spare.capacity() > v.len() && spare.is_empty());
         assert_eq!(
             v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             w.iter().map(|x| x.to_bits()).collect::<Vec<_>>()

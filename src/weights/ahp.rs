@@ -430,24 +430,24 @@ pub(crate) fn validate_pairwise(a: &DMatrix<f64>, tol: f64) -> Result<()> {
 
 fn power_iteration(a: &DMatrix<f64>, tol: f64, max_it: usize) -> Result<(Vec<f64>, Convergence)> {
     let n = a.nrows();
+    // Row-major copy, so each (A w)_i is a contiguous dot product.
+    let rows: Vec<f64> = a.transpose().as_slice().to_vec();
     let mut w = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
     let mut change = f64::INFINITY;
     for it in 1..=max_it {
         let mut total = 0.0;
-        for (i, nx) in next.iter_mut().enumerate() {
-            let mut s = 0.0;
-            for (j, wj) in w.iter().enumerate() {
-                s += a[(i, j)] * wj;
-            }
+        for (nx, row) in next.iter_mut().zip(rows.chunks_exact(n)) {
+            let s: f64 = row.iter().zip(&w).map(|(x, y)| x * y).sum();
             *nx = s;
             total += s;
         }
         change = 0.0;
-        for (nx, wi) in next.iter_mut().zip(w.iter_mut()) {
-            *nx /= total;
-            change = change.max((*nx - *wi).abs());
-            *wi = *nx;
+        let inv = 1.0 / total;
+        for (nx, wi) in next.iter().zip(w.iter_mut()) {
+            let v = nx * inv;
+            change = change.max((v - *wi).abs());
+            *wi = v;
         }
         if change < tol {
             return Ok((
@@ -498,6 +498,22 @@ fn lambda_estimate(a: &DMatrix<f64>, w: &[f64]) -> f64 {
 ///
 /// Produced by [`Ahp::weigh`]. A consistency ratio above the threshold is reported in
 /// [`AhpWeights::warnings`], not as an error (unless [`Ahp::strict`]).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::weights::{Ahp, AhpWarning, RandomIndex};
+///
+/// // An intransitive 3x3: a > b (5), b > c (5), but c > a (3).
+/// let fit = Ahp::new()
+///     .random_index(RandomIndex::Saaty2005)
+///     .weigh_upper_triangle(3, &[5.0, 1.0 / 3.0, 5.0])?;
+/// assert!(!fit.is_consistent());
+/// assert!(matches!(fit.warnings()[0], AhpWarning::Inconsistent { .. }));
+/// assert_eq!(fit.random_index_value(), Some(0.52));
+/// println!("{fit}"); // weights, lambda_max, CI, CR with the table's name
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct AhpWeights {
@@ -586,12 +602,20 @@ impl AhpWeights {
 
 impl fmt::Display for AhpWeights {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "AHP priorities ({}, n = {})", self.options.method, self.n)?;
+        writeln!(
+            f,
+            "AHP priorities ({}, n = {})",
+            self.options.method, self.n
+        )?;
         writeln!(f, "{:>6}  {:>10}", "item", "weight")?;
         for (i, w) in self.weights.iter().enumerate() {
             writeln!(f, "{:>6}  {:>10.6}", i + 1, w)?;
         }
-        writeln!(f, "lambda_max = {:.6}, CI = {:.6}", self.lambda_max, self.ci)?;
+        writeln!(
+            f,
+            "lambda_max = {:.6}, CI = {:.6}",
+            self.lambda_max, self.ci
+        )?;
         match self.random_index_value {
             Some(ri) => writeln!(
                 f,
@@ -648,11 +672,22 @@ mod tests {
              a[0][1] = 3 within 1e-6, got 0.333"
         );
         let a = DMatrix::from_row_slice(2, 2, &[1.0, -3.0, 0.5, 1.0]);
-        assert!(Ahp::new().weigh(&a).unwrap_err().to_string().contains("row 0, column 1"));
+        assert!(
+            Ahp::new()
+                .weigh(&a)
+                .unwrap_err()
+                .to_string()
+                .contains("row 0, column 1")
+        );
         let a = DMatrix::from_element(11, 11, 1.0);
         let e = Ahp::new().weigh(&a).unwrap_err();
         assert!(e.to_string().contains("Saaty (1980) covers n up to 10"));
-        assert!(Ahp::new().random_index(RandomIndex::Saaty2005).weigh(&a).is_ok());
+        assert!(
+            Ahp::new()
+                .random_index(RandomIndex::Saaty2005)
+                .weigh(&a)
+                .is_ok()
+        );
     }
 
     #[test]

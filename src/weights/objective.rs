@@ -47,6 +47,20 @@ impl fmt::Display for WeightingMethod {
 }
 
 /// Objective weights with the per-criterion quantity they are proportional to.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::weights::{Direction, EntropyWeights};
+/// use nalgebra::DMatrix;
+///
+/// // column 1 varies, column 2 is constant: all weight on column 1, E = (<1, 1)
+/// let x = DMatrix::from_row_slice(3, 2, &[1.0, 5.0, 2.0, 5.0, 6.0, 5.0]);
+/// let fit = EntropyWeights::new().weigh(&x, &[Direction::Benefit; 2])?;
+/// assert_eq!(fit.weights().as_slice(), &[1.0, 0.0]);
+/// assert_eq!(fit.entropy().unwrap()[1], 1.0);
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[must_use]
 pub struct ObjectiveWeights {
@@ -91,7 +105,12 @@ impl fmt::Display for ObjectiveWeights {
     }
 }
 
-fn check_matrix(x: &DMatrix<f64>, directions: &[Direction], min_rows: usize, what: &str) -> Result<()> {
+fn check_matrix(
+    x: &DMatrix<f64>,
+    directions: &[Direction],
+    min_rows: usize,
+    what: &str,
+) -> Result<()> {
     if x.nrows() == 0 || x.ncols() == 0 {
         return Err(Error::Empty {
             what: "indicator matrix".into(),
@@ -109,7 +128,11 @@ fn check_matrix(x: &DMatrix<f64>, directions: &[Direction], min_rows: usize, wha
     Ok(())
 }
 
-fn finish(method: WeightingMethod, scores: Vec<f64>, entropy: Option<Vec<f64>>) -> Result<ObjectiveWeights> {
+fn finish(
+    method: WeightingMethod,
+    scores: Vec<f64>,
+    entropy: Option<Vec<f64>>,
+) -> Result<ObjectiveWeights> {
     let weights = Weights::from_scores(&scores).map_err(|_| {
         Error::input(
             "indicator matrix",
@@ -217,51 +240,66 @@ impl EntropyWeights {
         check_matrix(x, directions, 2, "entropy weights")?;
         let n = x.nrows();
         let ln_n = (n as f64).ln();
-        let mut col = vec![0.0; n];
+        if let EntropyVariant::Shifted(s) = self.variant {
+            crate::validate::open_unit("entropy shift", s)?;
+        }
+        let data = x.as_slice(); // column-major: column j is data[j n..(j + 1) n]
+        let mut buf = vec![
+            0.0;
+            if self.variant == EntropyVariant::Raw {
+                0
+            } else {
+                n
+            }
+        ];
         let mut e = Vec::with_capacity(x.ncols());
         for (j, &dir) in directions.iter().enumerate() {
-            let src = x.column(j);
-            let src = src.as_slice();
-            match self.variant {
-                EntropyVariant::Raw => {
-                    if let Some(i) = src.iter().position(|&v| !(v >= 0.0)) {
-                        return Err(Error::InvalidValue {
-                            what: "raw entropy weights need x >= 0; indicator matrix".into(),
-                            location: format!("row {i}, column {j}"),
-                            value: src[i],
-                            expected: ">= 0 (or use EntropyVariant::MinMax)".into(),
-                        });
-                    }
-                    col.copy_from_slice(src);
-                }
+            let src = &data[j * n..(j + 1) * n];
+            let col: &[f64] = match self.variant {
+                EntropyVariant::Raw => src,
                 EntropyVariant::MinMax => {
-                    Normalize::new().column_into(src, dir, j, &mut col)?;
+                    Normalize::new().column_into(src, dir, j, &mut buf)?;
+                    &buf
                 }
                 EntropyVariant::Shifted(s) => {
-                    crate::validate::open_unit("entropy shift", s)?;
-                    Normalize::new().column_into(src, dir, j, &mut col)?;
-                    for v in &mut col {
+                    Normalize::new().column_into(src, dir, j, &mut buf)?;
+                    for v in &mut buf {
                         *v = (1.0 - s) * *v + s;
                     }
+                    &buf
                 }
+            };
+            // One pass for the total, the range and the sign check.
+            let (total, lo, hi) = col
+                .iter()
+                .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(t, a, b), &v| {
+                    (t + v, a.min(v), b.max(v))
+                });
+            if !(lo >= 0.0) {
+                let i = col.iter().position(|&v| !(v >= 0.0)).unwrap_or(0);
+                return Err(Error::InvalidValue {
+                    what: "raw entropy weights need x >= 0; indicator matrix".into(),
+                    location: format!("row {i}, column {j}"),
+                    value: col[i],
+                    expected: ">= 0 (or use EntropyVariant::MinMax)".into(),
+                });
             }
-            let total: f64 = col.iter().sum();
             if !(total > 0.0) || !total.is_finite() {
                 return Err(Error::input(
                     format!("indicator column {j}"),
                     "the column sums to zero, so its shares p_ij are undefined",
                 ));
             }
-            let (lo, hi) = super::normalize::min_max(&col);
             if !(hi > lo) {
                 // A constant column has p_ij = 1/n exactly: E_j = 1, d_j = 0 (no rounding).
                 e.push(1.0);
                 continue;
             }
+            let inv = 1.0 / total;
             let mut h = 0.0;
-            for &v in &col {
+            for &v in col {
                 if v > 0.0 {
-                    let p = v / total;
+                    let p = v * inv;
                     h -= p * p.ln();
                 }
             }
@@ -313,23 +351,61 @@ impl Critic {
     /// for fewer than 2 rows.
     pub fn weigh(&self, x: &DMatrix<f64>, directions: &[Direction]) -> Result<ObjectiveWeights> {
         check_matrix(x, directions, 2, "CRITIC weights")?;
-        let r = Normalize::new().apply(x, directions)?;
-        let (n, m) = r.shape();
-        let mut centred = r;
-        let mut sd = vec![0.0; m];
-        for (j, s) in sd.iter_mut().enumerate() {
-            let mut c = centred.column_mut(j);
-            let mean = c.sum() / n as f64;
-            c.add_scalar_mut(-mean);
-            *s = (c.norm_squared() / (n - 1) as f64).sqrt();
+        let (n, m) = x.shape();
+        // Min-max by benefit or cost is an affine map of the column, r = sign·(x - a)/range,
+        // so σ and the correlations of the normalised columns follow from the raw
+        // column's own moments: σ_r = σ_x/range, r_jk(norm) = sign_j·sign_k·r_jk(raw).
+        // Target columns are not affine in x: they are transformed explicitly.
+        let mut cols: Vec<std::borrow::Cow<'_, [f64]>> = Vec::with_capacity(m);
+        let mut scale = vec![1.0; m];
+        let mut sign = vec![1.0; m];
+        let data = x.as_slice(); // column-major: column j is data[j n..(j + 1) n]
+        for (j, &dir) in directions.iter().enumerate() {
+            let c = &data[j * n..(j + 1) * n];
+            match dir {
+                Direction::Target(_) => {
+                    let mut r = vec![0.0; n];
+                    Normalize::new().column_into(c, dir, j, &mut r)?;
+                    cols.push(std::borrow::Cow::Owned(r));
+                }
+                _ => {
+                    let (lo, hi) = super::normalize::min_max(c);
+                    let range = hi - lo;
+                    if !(range > 0.0 && range.is_finite()) {
+                        // reports the constant column by name
+                        let mut tmp = vec![0.0; n];
+                        Normalize::new().column_into(c, dir, j, &mut tmp)?;
+                    }
+                    scale[j] = 1.0 / range;
+                    if dir == Direction::Cost {
+                        sign[j] = -1.0;
+                    }
+                    cols.push(std::borrow::Cow::Borrowed(c));
+                }
+            }
         }
-        let gram = centred.tr_mul(&centred);
+        let gram = centred_gram(&cols, n);
+        let diag: Vec<f64> = (0..m).map(|j| gram[j * m + j]).collect();
+        if let Some(j) = diag.iter().position(|d| !(*d > 0.0)) {
+            return Err(Error::input(
+                format!("indicator column {j}"),
+                "the normalised column has zero variance, so its correlations are undefined",
+            ));
+        }
         let scores: Vec<f64> = (0..m)
             .map(|j| {
+                let sd = scale[j] * (diag[j] / (n - 1) as f64).sqrt();
                 let s: f64 = (0..m)
-                    .map(|k| 1.0 - gram[(j, k)] / (gram[(j, j)] * gram[(k, k)]).sqrt())
+                    .map(|k| {
+                        let g = if j <= k {
+                            gram[j * m + k]
+                        } else {
+                            gram[k * m + j]
+                        };
+                        1.0 - sign[j] * sign[k] * g / (diag[j] * diag[k]).sqrt()
+                    })
                     .sum();
-                sd[j] * s
+                sd * s
             })
             .collect();
         finish(WeightingMethod::Critic, scores, None)
@@ -397,9 +473,58 @@ impl StdDevWeights {
         } else {
             x.clone()
         };
-        let scores: Vec<f64> = (0..r.ncols()).map(|j| sample_sd(r.column(j).as_slice())).collect();
+        let scores: Vec<f64> = (0..r.ncols())
+            .map(|j| sample_sd(r.column(j).as_slice()))
+            .collect();
         finish(WeightingMethod::StdDev, scores, None)
     }
+}
+
+/// Upper triangle (row-major, `m x m`) of the centred cross-product matrix of the columns,
+/// in row blocks that stay in cache, with four-lane dot products.
+fn centred_gram(cols: &[std::borrow::Cow<'_, [f64]>], n: usize) -> Vec<f64> {
+    const B: usize = 2048;
+    let m = cols.len();
+    let means: Vec<f64> = cols
+        .iter()
+        .map(|c| c.iter().sum::<f64>() / n as f64)
+        .collect();
+    let mut gram = vec![0.0; m * m];
+    let mut block = vec![0.0; m * B];
+    let mut r0 = 0;
+    while r0 < n {
+        let len = B.min(n - r0);
+        for (j, c) in cols.iter().enumerate() {
+            for (b, v) in block[j * B..j * B + len].iter_mut().zip(&c[r0..r0 + len]) {
+                *b = v - means[j];
+            }
+        }
+        for j in 0..m {
+            let a = &block[j * B..j * B + len];
+            for k in j..m {
+                gram[j * m + k] += dot4(a, &block[k * B..k * B + len]);
+            }
+        }
+        r0 += len;
+    }
+    gram
+}
+
+fn dot4(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        s[0] += x[0] * y[0];
+        s[1] += x[1] * y[1];
+        s[2] += x[2] * y[2];
+        s[3] += x[3] * y[3];
+    }
+    let mut t = (s[0] + s[1]) + (s[2] + s[3]);
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
 }
 
 fn sample_sd(x: &[f64]) -> f64 {
@@ -451,7 +576,9 @@ impl CvWeights {
             if !(mean > 0.0) {
                 return Err(Error::input(
                     format!("indicator column {j}"),
-                    format!("its mean is {mean}; the coefficient of variation needs a positive mean"),
+                    format!(
+                        "its mean is {mean}; the coefficient of variation needs a positive mean"
+                    ),
                 ));
             }
             scores.push(sample_sd(c) / mean);
@@ -635,8 +762,8 @@ mod tests {
             5,
             4,
             &[
-                450.0, 8000.0, 54.0, 145.0, 10.0, 9100.0, 2.0, 160.0, 100.0, 8200.0, 31.0,
-                153.0, 220.0, 9300.0, 1.0, 162.0, 5.0, 8400.0, 23.0, 158.0,
+                450.0, 8000.0, 54.0, 145.0, 10.0, 9100.0, 2.0, 160.0, 100.0, 8200.0, 31.0, 153.0,
+                220.0, 9300.0, 1.0, 162.0, 5.0, 8400.0, 23.0, 158.0,
             ],
         );
         use Direction::{Benefit as B, Cost as C};
