@@ -115,7 +115,9 @@ fn ols_vif(c: &mut Criterion) {
     let mut g = c.benchmark_group("vif");
     g.sample_size(10);
     // statsmodels runs k auxiliary regressions; VIF here comes from one QR of the design.
-    g.bench_function("ols_vif", |b| b.iter(|| Ols::new().fit(&x, &y).unwrap().vif()));
+    g.bench_function("ols_vif", |b| {
+        b.iter(|| Ols::new().fit(&x, &y).unwrap().vif())
+    });
     g.finish();
 }
 

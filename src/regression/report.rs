@@ -6,9 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::collinearity::CollinearityDiagnostics;
-use super::diagnostics::{
-    CasewiseRow, ResidualStatisticsRow, casewise_rows, residual_statistics_rows,
-};
+use super::diagnostics::{CaseContext, CasewiseRow, ResidualStatisticsRow};
 use super::fit::OlsFit;
 use super::options::CovarianceType;
 use super::summary::{RSquaredChange, fmt_opt, fmt_p};
@@ -268,7 +266,7 @@ impl OlsFit {
         } else {
             None
         };
-        let diagnostics = self.case_diagnostics().ok();
+        let cases = CaseContext::new(self).ok();
         OlsReport {
             dependent: "y".to_string(),
             n: self.nobs(),
@@ -279,14 +277,14 @@ impl OlsFit {
             anova,
             coefficients,
             collinearity,
-            residual_statistics: diagnostics
+            residual_statistics: cases
                 .as_ref()
-                .map(residual_statistics_rows)
+                .map(|c| c.residual_statistics(self))
                 .unwrap_or_default(),
             casewise_threshold: threshold,
-            casewise: diagnostics
+            casewise: cases
                 .as_ref()
-                .map(|d| casewise_rows(d, threshold))
+                .map(|c| c.casewise(self, threshold))
                 .unwrap_or_default(),
         }
     }
