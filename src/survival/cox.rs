@@ -865,9 +865,16 @@ impl fmt::Display for CoxReport {
             self.ties, self.n, self.n_events
         )?;
         let lvl = self.confidence_level * 100.0;
+        let wn = self
+            .rows
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         writeln!(
             f,
-            "{:<24} {:>10} {:>10} {:>10} {:>8} {:>10} {:>10} {:>10}",
+            "{:<wn$} {:>10} {:>10} {:>10} {:>8} {:>10} {:>10} {:>10}",
             "",
             "coef",
             "exp(coef)",
@@ -880,7 +887,7 @@ impl fmt::Display for CoxReport {
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<24} {:>10.4} {:>10.4} {:>10.4} {:>8.3} {:>10} {:>10.4} {:>10.4}",
+                "{:<wn$} {:>10.4} {:>10.4} {:>10.4} {:>8.3} {:>10} {:>10.4} {:>10.4}",
                 r.name,
                 r.coefficient,
                 r.hazard_ratio,

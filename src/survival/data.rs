@@ -316,6 +316,7 @@ pub(crate) fn fmt_opt(x: Option<f64>, prec: usize) -> String {
 /// Format a p value: scientific below 1e-4.
 pub(crate) fn fmt_p(p: Option<f64>) -> String {
     match p {
+        Some(v) if v < 1e-300 => "<1e-300".into(),
         Some(v) if v < 1e-4 => format!("{v:.2e}"),
         Some(v) => format!("{v:.4}"),
         None => "-".into(),

@@ -840,9 +840,16 @@ impl fmt::Display for LogisticReport {
         write!(f, "{}", self.classification)?;
         let lvl = self.confidence_level * 100.0;
         writeln!(f, "Variables in the equation")?;
+        let wn = self
+            .rows
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         writeln!(
             f,
-            "{:<28} {:>10} {:>9} {:>10} {:>3} {:>9} {:>9} {:>9} {:>9}",
+            "{:<wn$} {:>10} {:>9} {:>10} {:>3} {:>9} {:>9} {:>9} {:>9}",
             "",
             "B",
             "S.E.",
@@ -856,7 +863,7 @@ impl fmt::Display for LogisticReport {
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<28} {:>10.4} {:>9.4} {:>10.3} {:>3} {:>9} {:>9.4} {:>9.4} {:>9.4}",
+                "{:<wn$} {:>10.4} {:>9.4} {:>10.3} {:>3} {:>9} {:>9.4} {:>9.4} {:>9.4}",
                 r.name,
                 r.b,
                 r.std_error,
