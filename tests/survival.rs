@@ -890,3 +890,32 @@ fn results_serialise_and_are_send_sync() {
         serde_json::from_str(&serde_json::to_string(&KaplanMeier::new()).unwrap()).unwrap();
     assert_eq!(opts, KaplanMeier::new());
 }
+
+/// Iranian telecom churn (UCI 563, via survivalpredict 0.0.4), time = subscription length:
+/// recomputed KM in tests/data/telco/README.md (4 d.p.): S(12) 0.9827, S(24) 0.9794,
+/// S(36) 0.8473, S(40) 0.7300, S(44) 0.6080, S(45) 0.5916; median not reached.
+#[test]
+fn iranian_churn_kaplan_meier() {
+    let parse = |name: &str| -> Vec<f64> {
+        data(name)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim().parse().unwrap())
+            .collect()
+    };
+    let t = parse("telco/iranian_churn_times.txt");
+    let e = parse("telco/iranian_churn_events.txt");
+    assert_eq!((t.len(), e.iter().sum::<f64>()), (3150, 495.0));
+    let km = KaplanMeier::new().fit(&t, &e).unwrap();
+    for (time, s) in [
+        (12.0, 0.9827),
+        (24.0, 0.9794),
+        (36.0, 0.8473),
+        (40.0, 0.7300),
+        (44.0, 0.6080),
+        (45.0, 0.5916),
+    ] {
+        assert_relative_eq!(km.survival_at(time).unwrap(), s, max_relative = published(s, 4));
+    }
+    assert_eq!(km.median().time, None);
+}
