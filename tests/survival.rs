@@ -915,7 +915,11 @@ fn iranian_churn_kaplan_meier() {
         (44.0, 0.6080),
         (45.0, 0.5916),
     ] {
-        assert_relative_eq!(km.survival_at(time).unwrap(), s, max_relative = published(s, 4));
+        assert_relative_eq!(
+            km.survival_at(time).unwrap(),
+            s,
+            max_relative = published(s, 4)
+        );
     }
     assert_eq!(km.median().time, None);
 }

@@ -394,15 +394,7 @@ impl PartialLikelihood<'_> {
                 let row = &self.xc[r * p..(r + 1) * p];
                 let w = (eta[r] - shift).exp();
                 s0 += w;
-                for u in 0..p {
-                    let wu = w * row[u];
-                    s1[u] += wu;
-                    if second {
-                        for v in u..p {
-                            s2[u * p + v] += wu * row[v];
-                        }
-                    }
-                }
+                add_row(w, row, &mut s1, &mut s2, second);
                 if self.events[r] {
                     dcount += 1;
                     ll += eta[r] - shift;
@@ -411,15 +403,7 @@ impl PartialLikelihood<'_> {
                     }
                     if self.ties == Ties::Efron {
                         d0 += w;
-                        for u in 0..p {
-                            let wu = w * row[u];
-                            d1[u] += wu;
-                            if second {
-                                for v in u..p {
-                                    d2[u * p + v] += wu * row[v];
-                                }
-                            }
-                        }
+                        add_row(w, row, &mut d1, &mut d2, second);
                     }
                 }
                 j += 1;
@@ -442,20 +426,31 @@ impl PartialLikelihood<'_> {
                         }
                     }
                     Ties::Efron => {
+                        // Sum over the d tie levels in closed form: with den_k = S0 - f_k D0,
+                        // a_k = (S1 - f_k D1) / den_k, only scalar sums depend on k.
+                        let (mut c0, mut c1, mut q0, mut q1, mut q2) = (0.0, 0.0, 0.0, 0.0, 0.0);
                         for k in 0..dcount {
                             let f = k as f64 / d;
                             let den = s0 - f * d0;
                             ll -= den.ln();
+                            let inv = 1.0 / den;
+                            c0 += inv;
+                            c1 += f * inv;
+                            q0 += inv * inv;
+                            q1 += f * inv * inv;
+                            q2 += f * f * inv * inv;
+                        }
+                        for u in 0..p {
+                            grad[u] -= s1[u] * c0 - d1[u] * c1;
+                        }
+                        if second {
                             for u in 0..p {
-                                a[u] = (s1[u] - f * d1[u]) / den;
-                                grad[u] -= a[u];
-                            }
-                            if second {
-                                for u in 0..p {
-                                    for v in u..p {
-                                        info[u * p + v] +=
-                                            (s2[u * p + v] - f * d2[u * p + v]) / den - a[u] * a[v];
-                                    }
+                                for v in u..p {
+                                    let outer = s1[u] * s1[v] * q0
+                                        - (s1[u] * d1[v] + d1[u] * s1[v]) * q1
+                                        + d1[u] * d1[v] * q2;
+                                    info[u * p + v] +=
+                                        s2[u * p + v] * c0 - d2[u * p + v] * c1 - outer;
                                 }
                             }
                         }
@@ -510,6 +505,21 @@ impl PartialLikelihood<'_> {
             haz.push(h);
         }
         (times, haz)
+    }
+}
+
+/// `s1 += w x`, and (upper triangle) `s2 += w x x'` when `second`.
+#[inline]
+fn add_row(w: f64, row: &[f64], s1: &mut [f64], s2: &mut [f64], second: bool) {
+    let p = row.len();
+    for (u, (acc, &xu)) in s1.iter_mut().zip(row).enumerate() {
+        let wu = w * xu;
+        *acc += wu;
+        if second {
+            for (a2, &xv) in s2[u * p + u..(u + 1) * p].iter_mut().zip(&row[u..]) {
+                *a2 += wu * xv;
+            }
+        }
     }
 }
 
