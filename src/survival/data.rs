@@ -264,7 +264,7 @@ pub(crate) fn radix_sort(keys: &mut Vec<u64>) {
     }
     let mut buf = vec![0u64; n];
     for (pass, c) in counts.iter().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue;
         }
         let mut offsets = [0usize; 256];
