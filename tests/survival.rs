@@ -923,3 +923,48 @@ fn iranian_churn_kaplan_meier() {
     }
     assert_eq!(km.median().time, None);
 }
+
+/// Non-convergence is a typed error naming the method and the iteration count.
+#[test]
+fn non_convergence_is_typed() {
+    let (g, t, e) = gehan();
+    let placebo: Vec<f64> = g
+        .iter()
+        .map(|&x| if x == 1.0 { 1.0 } else { 0.0 })
+        .collect();
+    let x = DMatrix::from_column_slice(t.len(), 1, &placebo);
+    let err = CoxPh::new().max_iterations(1).fit(&x, &t, &e).unwrap_err();
+    assert!(
+        matches!(err, Error::NotConverged { iterations: 1, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("Cox Newton-Raphson did not converge in 1 iterations")
+    );
+    let err = Logistic::new().max_iterations(1).fit(&x, &e).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("logistic IRLS did not converge in 1 iterations"),
+        "{err}"
+    );
+    // Monotone likelihood: every placebo patient fails before every 6-MP patient.
+    let t2: Vec<f64> = placebo
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p == 1.0 {
+                i as f64 + 1.0
+            } else {
+                100.0 + i as f64
+            }
+        })
+        .collect();
+    let err = CoxPh::new()
+        .fit_named(&x, &t2, &vec![1.0; t2.len()], &["placebo"])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Cox regression: separation on placebo: the estimates diverge (drop, merge or penalise these predictors)"
+    );
+}

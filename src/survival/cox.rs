@@ -263,13 +263,20 @@ impl CoxPh {
                 break;
             }
         }
-        // Diverging coefficients: exp(b · range(x)) beyond e^30 is a monotone likelihood.
+        // Diverging coefficients (monotone likelihood): exp(b · range(x)) beyond e^30, or a
+        // standard error spanning more than e^100 across the covariate's range (the
+        // information for the column has vanished: the partial likelihood keeps rising
+        // while b runs off; R warns "coefficient may be infinite").
+        let info_diag: Vec<f64> = (0..p).map(|j| cur.info[(j, j)]).collect();
         let diverging: Vec<String> = (0..p)
             .filter(|&j| {
                 let (lo, hi) = (0..n).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), i| {
                     (a.min(xc[i * p + j]), b.max(xc[i * p + j]))
                 });
-                beta[j].abs() * (hi - lo) > 30.0
+                let range = hi - lo;
+                let spread = info_diag[j] * range * range;
+                let weak = spread.is_nan() || spread <= 1e-4;
+                beta[j].abs() * range > 30.0 || (beta[j].abs() * range > 5.0 && weak)
             })
             .map(|j| names[j].clone())
             .collect();
