@@ -968,3 +968,24 @@ fn non_convergence_is_typed() {
         "Cox regression: separation on placebo: the estimates diverge (drop, merge or penalise these predictors)"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Without tied event times, Efron's and Breslow's partial likelihoods are the same.
+    #[test]
+    fn efron_equals_breslow_without_ties(
+        rows in prop::collection::vec((prop::bool::ANY, -2.0f64..2.0), 10..40)
+    ) {
+        let n = rows.len();
+        let t: Vec<f64> = (0..n).map(|i| (i + 1) as f64).collect();
+        let e: Vec<f64> = rows.iter().map(|r| if r.0 { 1.0 } else { 0.0 }).collect();
+        let x = DMatrix::from_column_slice(n, 1, &rows.iter().map(|r| r.1).collect::<Vec<_>>());
+        let a = CoxPh::new().ties(Ties::Efron).fit(&x, &t, &e);
+        let b = CoxPh::new().ties(Ties::Breslow).fit(&x, &t, &e);
+        if let (Ok(a), Ok(b)) = (a, b) {
+            prop_assert!((a.coefficients()[0] - b.coefficients()[0]).abs() < 1e-9);
+            prop_assert!((a.log_likelihood() - b.log_likelihood()).abs() < 1e-9);
+        }
+    }
+}
