@@ -890,3 +890,102 @@ fn results_serialise_and_are_send_sync() {
         serde_json::from_str(&serde_json::to_string(&KaplanMeier::new()).unwrap()).unwrap();
     assert_eq!(opts, KaplanMeier::new());
 }
+
+/// Iranian telecom churn (UCI 563, via survivalpredict 0.0.4), time = subscription length:
+/// recomputed KM in tests/data/telco/README.md (4 d.p.): S(12) 0.9827, S(24) 0.9794,
+/// S(36) 0.8473, S(40) 0.7300, S(44) 0.6080, S(45) 0.5916; median not reached.
+#[test]
+fn iranian_churn_kaplan_meier() {
+    let parse = |name: &str| -> Vec<f64> {
+        data(name)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim().parse().unwrap())
+            .collect()
+    };
+    let t = parse("telco/iranian_churn_times.txt");
+    let e = parse("telco/iranian_churn_events.txt");
+    assert_eq!((t.len(), e.iter().sum::<f64>()), (3150, 495.0));
+    let km = KaplanMeier::new().fit(&t, &e).unwrap();
+    for (time, s) in [
+        (12.0, 0.9827),
+        (24.0, 0.9794),
+        (36.0, 0.8473),
+        (40.0, 0.7300),
+        (44.0, 0.6080),
+        (45.0, 0.5916),
+    ] {
+        assert_relative_eq!(
+            km.survival_at(time).unwrap(),
+            s,
+            max_relative = published(s, 4)
+        );
+    }
+    assert_eq!(km.median().time, None);
+}
+
+/// Non-convergence is a typed error naming the method and the iteration count.
+#[test]
+fn non_convergence_is_typed() {
+    let (g, t, e) = gehan();
+    let placebo: Vec<f64> = g
+        .iter()
+        .map(|&x| if x == 1.0 { 1.0 } else { 0.0 })
+        .collect();
+    let x = DMatrix::from_column_slice(t.len(), 1, &placebo);
+    let err = CoxPh::new().max_iterations(1).fit(&x, &t, &e).unwrap_err();
+    assert!(
+        matches!(err, Error::NotConverged { iterations: 1, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("Cox Newton-Raphson did not converge in 1 iterations")
+    );
+    let err = Logistic::new().max_iterations(1).fit(&x, &e).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("logistic IRLS did not converge in 1 iterations"),
+        "{err}"
+    );
+    // Monotone likelihood: every placebo patient fails before every 6-MP patient.
+    let t2: Vec<f64> = placebo
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p == 1.0 {
+                i as f64 + 1.0
+            } else {
+                100.0 + i as f64
+            }
+        })
+        .collect();
+    let err = CoxPh::new()
+        .fit_named(&x, &t2, &vec![1.0; t2.len()], &["placebo"])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Cox regression: separation on placebo: the estimates diverge (drop, merge or penalise these predictors)"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Without tied event times, Efron's and Breslow's partial likelihoods are the same.
+    #[test]
+    fn efron_equals_breslow_without_ties(
+        rows in prop::collection::vec((prop::bool::ANY, -2.0f64..2.0), 10..40)
+    ) {
+        let n = rows.len();
+        let t: Vec<f64> = (0..n).map(|i| (i + 1) as f64).collect();
+        let e: Vec<f64> = rows.iter().map(|r| if r.0 { 1.0 } else { 0.0 }).collect();
+        let x = DMatrix::from_column_slice(n, 1, &rows.iter().map(|r| r.1).collect::<Vec<_>>());
+        let a = CoxPh::new().ties(Ties::Efron).fit(&x, &t, &e);
+        let b = CoxPh::new().ties(Ties::Breslow).fit(&x, &t, &e);
+        if let (Ok(a), Ok(b)) = (a, b) {
+            prop_assert!((a.coefficients()[0] - b.coefficients()[0]).abs() < 1e-9);
+            prop_assert!((a.log_likelihood() - b.log_likelihood()).abs() < 1e-9);
+        }
+    }
+}

@@ -410,8 +410,8 @@ impl KaplanMeierFit {
             rows.push(AtRiskRow {
                 time: t,
                 at_risk,
-                cumulative_events: self.events[..upto].iter().sum(),
-                cumulative_censored: self.censored[..upto].iter().sum(),
+                cumulative_events: self.events[..upto].iter().sum::<f64>() + 0.0,
+                cumulative_censored: self.censored[..upto].iter().sum::<f64>() + 0.0,
                 survival: self.row_at(t).map_or(1.0, |i| self.survival[i]),
             });
         }

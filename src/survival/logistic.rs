@@ -237,7 +237,6 @@ impl Logistic {
         let mut history = vec![dev];
         let mut converged = false;
         let mut last_change = f64::INFINITY;
-        let mut r_final = None;
         let mut iterations = 0;
         for it in 1..=self.max_iterations {
             iterations = it;
@@ -250,7 +249,7 @@ impl Logistic {
                 xw.row_mut(i).scale_mut(s);
             }
             let mut zw = DVector::from_fn(n, |i, _| sw[i] * (eta[i] + (yv[i] - mu[i]) / w[i]));
-            let (r, new_beta) = qr_solve(xw, &mut zw, &param_names)?;
+            let new_beta = qr_solve(xw, &mut zw, &param_names)?;
             // Step halving on deviance increase.
             let mut step = &new_beta - &beta;
             let mut cand = &beta + &step;
@@ -271,7 +270,6 @@ impl Logistic {
             last_change = (cand_dev - dev).abs() / (cand_dev.abs() + 0.1);
             dev = cand_dev;
             history.push(dev);
-            r_final = Some(r);
             if last_change < self.tolerance {
                 converged = true;
                 break;
@@ -313,13 +311,7 @@ impl Logistic {
             let s = (mu[i] * (1.0 - mu[i])).sqrt();
             xw.row_mut(i).scale_mut(s);
         }
-        let r = match upper_r(xw, &param_names) {
-            Ok(r) => r,
-            Err(e) => {
-                drop(r_final);
-                return Err(e);
-            }
-        };
+        let r = upper_r(xw, &param_names)?;
         let rinv = r
             .solve_upper_triangular(&DMatrix::identity(k, k))
             .ok_or_else(|| Error::RankDeficient {
@@ -394,12 +386,8 @@ fn check_rank(r: &DMatrix<f64>, k: usize, names: &[String]) -> Result<()> {
     }
 }
 
-/// Least squares `min ||A b - z||` by Householder QR; returns R and b.
-fn qr_solve(
-    a: DMatrix<f64>,
-    z: &mut DVector<f64>,
-    names: &[String],
-) -> Result<(DMatrix<f64>, DVector<f64>)> {
+/// Least squares `min ||A b - z||` by Householder QR.
+fn qr_solve(a: DMatrix<f64>, z: &mut DVector<f64>, names: &[String]) -> Result<DVector<f64>> {
     let k = a.ncols();
     let qr = a.qr();
     let r = qr.r();
@@ -411,7 +399,7 @@ fn qr_solve(
         .ok_or_else(|| Error::RankDeficient {
             columns: names.to_vec(),
         })?;
-    Ok((r, b))
+    Ok(b)
 }
 
 /// A fitted logistic regression. Made by [`Logistic::fit`].
@@ -840,9 +828,16 @@ impl fmt::Display for LogisticReport {
         write!(f, "{}", self.classification)?;
         let lvl = self.confidence_level * 100.0;
         writeln!(f, "Variables in the equation")?;
+        let wn = self
+            .rows
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         writeln!(
             f,
-            "{:<28} {:>10} {:>9} {:>10} {:>3} {:>9} {:>9} {:>9} {:>9}",
+            "{:<wn$} {:>10} {:>9} {:>10} {:>3} {:>9} {:>9} {:>9} {:>9}",
             "",
             "B",
             "S.E.",
@@ -856,7 +851,7 @@ impl fmt::Display for LogisticReport {
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<28} {:>10.4} {:>9.4} {:>10.3} {:>3} {:>9} {:>9.4} {:>9.4} {:>9.4}",
+                "{:<wn$} {:>10.4} {:>9.4} {:>10.3} {:>3} {:>9} {:>9.4} {:>9.4} {:>9.4}",
                 r.name,
                 r.b,
                 r.std_error,

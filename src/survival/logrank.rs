@@ -7,7 +7,7 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-use super::data::{check_durations_events, chi2_sf, fmt_p, runs, sort_key};
+use super::data::{Tab, check_durations_events, chi2_sf, fmt_p, tabulate};
 use crate::{Error, Result, validate};
 
 /// The weight `w(t)` given to each event time.
@@ -137,48 +137,31 @@ impl LogRank {
         check_durations_events(durations, events)?;
         validate::same_len("`groups` (one per duration)", durations.len(), groups.len())?;
         validate::same_len("`strata` (one per duration)", durations.len(), strata.len())?;
-        let mut labels: BTreeMap<&G, usize> = BTreeMap::new();
-        for g in groups {
-            let next = labels.len();
-            labels.entry(g).or_insert(next);
-        }
-        let k = labels.len();
+        let (sorted, gidx) = index_labels(groups);
+        let k = sorted.len();
         if k < 2 {
             return Err(Error::input(
                 "groups",
                 format!("the log-rank test needs at least 2 groups, found {k}"),
             ));
         }
-        // Renumber in sorted label order.
-        let sorted: Vec<&G> = labels.keys().copied().collect();
-        let index_of: BTreeMap<&G, usize> =
-            sorted.iter().enumerate().map(|(i, g)| (*g, i)).collect();
-        let gidx: Vec<usize> = groups.iter().map(|g| index_of[g]).collect();
-        let mut strata_index: BTreeMap<&S, usize> = BTreeMap::new();
-        for st in strata {
-            let next = strata_index.len();
-            strata_index.entry(st).or_insert(next);
-        }
-        let n_strata = strata_index.len();
-        // Per stratum and group: the event keys and the censoring keys.
-        let mut keys: Vec<Vec<u64>> = vec![Vec::new(); n_strata * k * 2];
-        let mut last: Option<(&S, usize)> = None;
-        for i in 0..durations.len() {
-            let si = match last {
-                Some((s0, idx)) if s0 == &strata[i] => idx,
-                _ => {
-                    let idx = strata_index[&strata[i]];
-                    last = Some((&strata[i], idx));
-                    idx
-                }
-            };
-            let slot = (si * k + gidx[i]) * 2 + usize::from(events[i] < 0.5);
-            keys[slot].push(sort_key(durations[i]));
-        }
-        let lists: Vec<Vec<(u64, f64)>> = keys.into_iter().map(runs).collect();
+        let (strata_labels, sidx) = index_labels(strata);
+        let n_strata = strata_labels.len();
+        let slot_of: Vec<u32> = sidx
+            .iter()
+            .zip(&gidx)
+            .map(|(&si, &gi)| (si * k + gi) as u32)
+            .collect();
+        let tab = tabulate(
+            durations,
+            events,
+            None,
+            &|i| slot_of[i] as usize,
+            n_strata * k,
+        );
         let mut acc = Accum::new(k);
         for st in 0..n_strata {
-            acc.stratum(&lists[st * k * 2..(st + 1) * k * 2], self.weight);
+            acc.stratum(&tab, st, self.weight);
         }
         let m = k - 1;
         let u = DVector::from_iterator(m, acc.u.iter().take(m).copied());
@@ -208,6 +191,46 @@ impl LogRank {
     }
 }
 
+/// Distinct labels in sorted order and each row's index into them. A short linear list
+/// serves the usual handful of groups (faster than a tree lookup per row); many labels
+/// fall back to a `BTreeMap`.
+fn index_labels<G: Ord>(groups: &[G]) -> (Vec<&G>, Vec<usize>) {
+    let mut seen: Vec<&G> = Vec::new();
+    let mut raw: Vec<usize> = Vec::with_capacity(groups.len());
+    let mut tree: Option<BTreeMap<&G, usize>> = None;
+    for g in groups {
+        let idx = if let Some(t) = tree.as_mut() {
+            let next = t.len();
+            *t.entry(g).or_insert(next)
+        } else if let Some(i) = seen.iter().position(|x| *x == g) {
+            i
+        } else {
+            seen.push(g);
+            if seen.len() > 16 {
+                tree = Some(seen.iter().enumerate().map(|(i, x)| (*x, i)).collect());
+            }
+            seen.len() - 1
+        };
+        raw.push(idx);
+    }
+    let discovered: Vec<&G> = match &tree {
+        Some(t) => {
+            let mut v: Vec<(&G, usize)> = t.iter().map(|(g, i)| (*g, *i)).collect();
+            v.sort_by_key(|p| p.1);
+            v.into_iter().map(|p| p.0).collect()
+        }
+        None => seen,
+    };
+    let mut order: Vec<usize> = (0..discovered.len()).collect();
+    order.sort_by(|&a, &b| discovered[a].cmp(discovered[b]));
+    let mut rank = vec![0; discovered.len()];
+    for (r, &o) in order.iter().enumerate() {
+        rank[o] = r;
+    }
+    let sorted = order.iter().map(|&o| discovered[o]).collect();
+    (sorted, raw.into_iter().map(|i| rank[i]).collect())
+}
+
 struct Accum {
     k: usize,
     o: Vec<f64>,
@@ -227,41 +250,26 @@ impl Accum {
         }
     }
 
-    /// `lists[2 j]` holds group j's event runs, `lists[2 j + 1]` its censoring runs.
-    fn stratum(&mut self, lists: &[Vec<(u64, f64)>], weight: LogRankWeight) {
+    /// Accumulate one stratum: group j's events are column `2 (st k + j)` of `tab`.
+    fn stratum(&mut self, tab: &Tab, st: usize, weight: LogRankWeight) {
         let k = self.k;
-        let mut nj: Vec<f64> = (0..k)
-            .map(|j| {
-                lists[2 * j]
-                    .iter()
-                    .chain(&lists[2 * j + 1])
-                    .map(|r| r.1)
-                    .sum()
-            })
-            .collect();
-        let mut n: f64 = nj.iter().sum();
-        let mut pos = vec![0usize; 2 * k];
-        let mut dj = vec![0.0; k];
-        let mut s_left: f64 = 1.0; // pooled KM S(t-)
-        loop {
-            let Some(key) = (0..2 * k)
-                .filter_map(|l| lists[l].get(pos[l]).map(|r| r.0))
-                .min()
-            else {
-                break;
-            };
-            let mut leaving = vec![0.0; k];
+        let base = 2 * st * k;
+        let mut nj = vec![0.0; k];
+        for i in 0..tab.keys.len() {
+            let row = tab.row(i);
             for j in 0..k {
-                dj[j] = 0.0;
-                for (l, is_event) in [(2 * j, true), (2 * j + 1, false)] {
-                    if let Some(r) = lists[l].get(pos[l]).filter(|r| r.0 == key) {
-                        if is_event {
-                            dj[j] = r.1;
-                        }
-                        leaving[j] += r.1;
-                        pos[l] += 1;
-                    }
-                }
+                nj[j] += row[base + 2 * j] + row[base + 2 * j + 1];
+            }
+        }
+        let mut n: f64 = nj.iter().sum();
+        let mut dj = vec![0.0; k];
+        let mut leaving = vec![0.0; k];
+        let mut s_left: f64 = 1.0; // pooled KM S(t-)
+        for i in 0..tab.keys.len() {
+            let row = tab.row(i);
+            for j in 0..k {
+                dj[j] = row[base + 2 * j];
+                leaving[j] = dj[j] + row[base + 2 * j + 1];
             }
             let d: f64 = dj.iter().sum();
             if d > 0.0 {

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::data::{
-    check_durations_events, check_entry, check_weights, from_key, runs, sort_key, weighted_runs,
+    check_durations_events, check_entry, check_weights, from_key, runs, sort_key, tabulate,
+    weighted_runs,
 };
 use crate::Result;
 
@@ -36,48 +37,25 @@ impl RiskTable {
             check_entry(a, durations)?;
         }
         let n = durations.len();
-        let split = |event: bool| -> Vec<(u64, f64)> {
-            let rows = (0..n).filter(|&i| (events[i] > 0.5) == event);
-            match weights {
-                Some(w) => weighted_runs(rows.map(|i| (sort_key(durations[i]), w[i])).collect()),
-                None => runs(rows.map(|i| sort_key(durations[i])).collect()),
-            }
-        };
-        let ev = split(true);
-        let ce = split(false);
+        let tab = tabulate(durations, events, weights, &|_| 0, 1);
         let entries = entry.map(|a| match weights {
             Some(w) => weighted_runs((0..n).map(|i| (sort_key(a[i]), w[i])).collect()),
             None => runs(a.iter().map(|&x| sort_key(x)).collect()),
         });
-        let total: f64 = ev.iter().chain(&ce).map(|r| r.1).sum();
+        let total: f64 = tab.counts.iter().sum();
         let mut table = RiskTable {
-            times: Vec::with_capacity(ev.len() + ce.len()),
-            at_risk: Vec::with_capacity(ev.len() + ce.len()),
-            events: Vec::with_capacity(ev.len() + ce.len()),
-            censored: Vec::with_capacity(ev.len() + ce.len()),
+            times: Vec::with_capacity(tab.keys.len()),
+            at_risk: Vec::with_capacity(tab.keys.len()),
+            events: Vec::with_capacity(tab.keys.len()),
+            censored: Vec::with_capacity(tab.keys.len()),
             n_rows: n,
             total_weight: total,
         };
-        let (mut i, mut j, mut ep) = (0, 0, 0);
+        let mut ep = 0;
         let mut remaining = total; // weight with duration >= t
         let mut entered_before = 0.0; // weight with entry < t
-        while i < ev.len() || j < ce.len() {
-            let k = match (ev.get(i), ce.get(j)) {
-                (Some(a), Some(b)) => a.0.min(b.0),
-                (Some(a), None) => a.0,
-                (None, Some(b)) => b.0,
-                (None, None) => break,
-            };
-            let mut d = 0.0;
-            let mut c = 0.0;
-            if ev.get(i).is_some_and(|a| a.0 == k) {
-                d = ev[i].1;
-                i += 1;
-            }
-            if ce.get(j).is_some_and(|b| b.0 == k) {
-                c = ce[j].1;
-                j += 1;
-            }
+        for (i, &k) in tab.keys.iter().enumerate() {
+            let (d, c) = (tab.row(i)[0], tab.row(i)[1]);
             let at_risk = match &entries {
                 Some(en) => {
                     while ep < en.len() && en[ep].0 < k {
