@@ -268,60 +268,89 @@ impl CaseContext {
 
     pub(crate) fn residual_statistics(&self, fit: &OlsFit) -> Vec<ResidualStatisticsRow> {
         let (e, h, yhat) = (fit.residuals(), fit.leverage(), fit.fitted_values());
-        let n = self.n;
-        let mut rows = vec![stream_row("Predicted Value", n, |i| Some(yhat[i]))];
-        rows.push(stream_row("Residual", n, |i| Some(e[i])));
-        if let Some(sd) = self.pred_sd {
-            rows.push(stream_row("Std. Predicted Value", n, |i| {
-                Some((yhat[i] - self.pred_mean) / sd)
-            }));
+        // One pass over the cases, one Welford accumulator per measure (SPSS's order).
+        const NAMES: [&str; 9] = [
+            "Predicted Value",
+            "Residual",
+            "Std. Predicted Value",
+            "Std. Residual",
+            "Stud. Residual",
+            "Stud. Deleted Residual",
+            "Mahal. Distance",
+            "Cook's Distance",
+            "Centered Leverage Value",
+        ];
+        let mut acc = [Welford::default(); 9];
+        for i in 0..self.n {
+            let (stud, del, cook, _) = self.influence(e[i], h[i]);
+            acc[0].push(Some(yhat[i]));
+            acc[1].push(Some(e[i]));
+            acc[2].push(self.pred_sd.map(|sd| (yhat[i] - self.pred_mean) / sd));
+            acc[3].push(Some(self.standardized(e[i])));
+            acc[4].push(stud);
+            acc[5].push(del);
+            acc[6].push(fit.has_intercept().then(|| self.mahalanobis(h[i])));
+            acc[7].push(cook);
+            acc[8].push(Some(h[i] - self.inv_n));
         }
-        rows.push(stream_row("Std. Residual", n, |i| {
-            Some(self.standardized(e[i]))
-        }));
-        rows.push(stream_row("Stud. Residual", n, |i| {
-            self.influence(e[i], h[i]).0
-        }));
-        rows.push(stream_row("Stud. Deleted Residual", n, |i| {
-            self.influence(e[i], h[i]).1
-        }));
-        if fit.has_intercept() {
-            rows.push(stream_row("Mahal. Distance", n, |i| {
-                Some(self.mahalanobis(h[i]))
-            }));
-        }
-        rows.push(stream_row("Cook's Distance", n, |i| {
-            self.influence(e[i], h[i]).2
-        }));
-        rows.push(stream_row("Centered Leverage Value", n, |i| {
-            Some(h[i] - self.inv_n)
-        }));
-        rows
+        NAMES
+            .iter()
+            .zip(acc.iter())
+            .enumerate()
+            .filter(|(j, _)| match j {
+                2 => self.pred_sd.is_some(),
+                6 => fit.has_intercept(),
+                _ => true,
+            })
+            .map(|(_, (name, a))| a.row(name))
+            .collect()
     }
 }
 
-/// A residual-statistics row over the defined values of `f(0..n)`, in two passes (mean,
-/// then squared deviations) without allocating.
-fn stream_row(name: &str, n: usize, f: impl Fn(usize) -> Option<f64>) -> ResidualStatisticsRow {
-    let (mut count, mut sum, mut min, mut max) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
-    for v in (0..n).filter_map(&f) {
-        count += 1;
-        sum += v;
-        min = min.min(v);
-        max = max.max(v);
+/// Running count, mean, sum of squared deviations, min and max (Welford 1962), so that a
+/// residual-statistics row needs one pass and no allocation.
+#[derive(Debug, Clone, Copy)]
+struct Welford {
+    n: usize,
+    mean: f64,
+    m2: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Welford {
+    fn default() -> Self {
+        Welford {
+            n: 0,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
     }
-    let mean = if count > 0 { sum / count as f64 } else { 0.0 };
-    let std_dev = (count >= 2).then(|| {
-        let ss: f64 = (0..n).filter_map(&f).map(|v| (v - mean) * (v - mean)).sum();
-        (ss / (count as f64 - 1.0)).sqrt()
-    });
-    ResidualStatisticsRow {
-        name: name.to_string(),
-        min,
-        max,
-        mean,
-        std_dev,
-        n: count,
+}
+
+impl Welford {
+    fn push(&mut self, v: Option<f64>) {
+        if let Some(v) = v {
+            self.n += 1;
+            let d = v - self.mean;
+            self.mean += d / self.n as f64;
+            self.m2 += d * (v - self.mean);
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+    }
+
+    fn row(&self, name: &str) -> ResidualStatisticsRow {
+        ResidualStatisticsRow {
+            name: name.to_string(),
+            min: self.min,
+            max: self.max,
+            mean: self.mean,
+            std_dev: (self.n >= 2).then(|| (self.m2 / (self.n as f64 - 1.0)).sqrt()),
+            n: self.n,
+        }
     }
 }
 

@@ -70,35 +70,35 @@ impl OlsFit {
         let fitted = y - &core.residuals;
 
         // Leverage h_i = 1/n + ||xc_i' W||² (W = D^-1 R^-1), by blocks of rows with a GEMM.
-        const BLOCK: usize = 4096;
+        const BLOCK: usize = super::qr::ROW_BLOCK;
         let base = if options.get_intercept() {
             1.0 / n as f64
         } else {
             0.0
         };
         let mut leverage = DVector::from_element(n, base);
-        let mut start = 0;
-        while start < n && k > 0 {
-            let len = (n - start).min(BLOCK);
-            let mut xc = DMatrix::<f64>::zeros(len, k);
-            for j in 0..k {
-                let mj = core.x_mean[j];
-                let src = x.column(j);
-                for (i, dst) in xc.column_mut(j).iter_mut().enumerate() {
-                    *dst = src[start + i] - mj;
+        let xs = x.as_slice();
+        if k > 0 {
+            super::qr::for_row_halves(leverage.as_mut_slice(), |start, out| {
+                for (bi, block) in out.chunks_mut(super::qr::ROW_BLOCK).enumerate() {
+                    let s0 = start + bi * super::qr::ROW_BLOCK;
+                    let len = block.len();
+                    let mut xc = DMatrix::<f64>::zeros(len, k);
+                    for j in 0..k {
+                        let mj = core.x_mean[j];
+                        let col = &xs[j * n + s0..j * n + s0 + len];
+                        for (dst, &v) in xc.column_mut(j).iter_mut().zip(col) {
+                            *dst = v - mj;
+                        }
+                    }
+                    let proj = &xc * &core.lev_map;
+                    for j in 0..k {
+                        for (h, v) in block.iter_mut().zip(proj.column(j).iter()) {
+                            *h += v * v;
+                        }
+                    }
                 }
-            }
-            let proj = &xc * &core.lev_map;
-            for j in 0..k {
-                for (h, v) in leverage
-                    .rows_mut(start, len)
-                    .iter_mut()
-                    .zip(proj.column(j).iter())
-                {
-                    *h += v * v;
-                }
-            }
-            start += len;
+            });
         }
 
         let df_resid = (n - p) as f64;

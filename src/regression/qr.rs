@@ -135,6 +135,28 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, e)
 }
 
+/// Rows per cache block in the row-wise passes (residuals, leverage).
+pub(crate) const ROW_BLOCK: usize = 4096;
+
+/// Run `f(first_row, rows)` over `out`, split in two halves on two threads when it is
+/// long (a fixed split: results do not depend on the machine), else in one call.
+pub(crate) fn for_row_halves<F>(out: &mut [f64], f: F)
+where
+    F: Fn(usize, &mut [f64]) + Sync,
+{
+    let n = out.len();
+    if n < PARALLEL_ROWS {
+        f(0, out);
+        return;
+    }
+    let half = n / 2;
+    let (a, b) = out.split_at_mut(half);
+    std::thread::scope(|s| {
+        s.spawn(|| f(half, b));
+        f(0, a);
+    });
+}
+
 /// Rows from which the QR is split over two threads.
 const PARALLEL_ROWS: usize = 1 << 16;
 
@@ -201,25 +223,46 @@ pub(crate) fn solve(
     names: &[String],
 ) -> Result<Core> {
     let (n, k) = x.shape();
-    let mut x_mean = DVector::zeros(k);
-    let mut y_mean = 0.0;
-    if intercept {
-        for j in 0..k {
-            x_mean[j] = accurate_mean(x.column(j).iter().copied());
+    // Per column (the k predictors, then y): mean (two-pass, zero without intercept) and
+    // the centred and raw norms; columns are independent, so large inputs use two threads.
+    let column = |j: usize| -> (f64, f64, f64) {
+        let v = if j < k {
+            &x.as_slice()[j * n..(j + 1) * n]
+        } else {
+            y.as_slice()
+        };
+        let mean = if intercept {
+            accurate_mean(v.iter().copied())
+        } else {
+            0.0
+        };
+        let (norm, raw) = centred_and_raw_norm(v, mean);
+        (mean, norm, raw)
+    };
+    let stats: Vec<(f64, f64, f64)> = if n >= PARALLEL_ROWS && k > 0 {
+        let odd = std::thread::scope(|s| {
+            let h = s.spawn(|| (1..=k).step_by(2).map(column).collect::<Vec<_>>());
+            let even: Vec<_> = (0..=k).step_by(2).map(column).collect();
+            (even, h.join())
+        });
+        match odd {
+            (even, Ok(odd)) => (0..=k)
+                .map(|j| if j % 2 == 0 { even[j / 2] } else { odd[j / 2] })
+                .collect(),
+            (_, Err(_)) => (0..=k).map(column).collect(),
         }
-        y_mean = accurate_mean(y.iter().copied());
-    }
+    } else {
+        (0..=k).map(column).collect()
+    };
+    let x_mean = DVector::from_iterator(k, stats.iter().take(k).map(|s| s.0));
+    let y_mean = stats[k].0;
 
     // Column norms of the centred data, overflow-safe (scaled by the largest entry).
     let eps = f64::EPSILON;
     let rel_tol = rank_tolerance.unwrap_or((n.max(k + 1)) as f64 * eps);
     let mut scale = DVector::<f64>::zeros(k + 1);
     for j in 0..=k {
-        let (norm, raw) = if j < k {
-            centred_and_raw_norm(x.column(j).as_slice(), x_mean[j])
-        } else {
-            centred_and_raw_norm(y.as_slice(), y_mean)
-        };
+        let (_, norm, raw) = stats[j];
         if j < k && (norm == 0.0 || norm <= rel_tol.max(n as f64 * eps) * raw) {
             // A (numerically) constant column duplicates the intercept; a zero column
             // without intercept is dependent on nothing at all.
@@ -410,13 +453,23 @@ pub(crate) fn solve(
     let residuals = if ill {
         DVector::from_vec(centred_residual(x, y, &x_mean, y_mean, &b))
     } else {
-        let mut res = DVector::from_iterator(n, y.iter().map(|v| v - y_mean));
-        for j in 0..k {
-            let (mj, bj) = (x_mean[j], b[j]);
-            for (r, &xv) in res.iter_mut().zip(x.column(j).iter()) {
-                *r -= (xv - mj) * bj;
+        let mut res = DVector::<f64>::zeros(n);
+        let (xs, ys) = (x.as_slice(), y.as_slice());
+        for_row_halves(res.as_mut_slice(), |start, out| {
+            for (bi, block) in out.chunks_mut(ROW_BLOCK).enumerate() {
+                let s0 = start + bi * ROW_BLOCK;
+                for (i, r) in block.iter_mut().enumerate() {
+                    *r = ys[s0 + i] - y_mean;
+                }
+                for j in 0..k {
+                    let (mj, bj) = (x_mean[j], b[j]);
+                    let col = &xs[j * n + s0..j * n + s0 + block.len()];
+                    for (r, &xv) in block.iter_mut().zip(col) {
+                        *r -= (xv - mj) * bj;
+                    }
+                }
             }
-        }
+        });
         res
     };
     let rss = residuals.norm_squared();
