@@ -63,7 +63,7 @@ fn reference() -> Value {
     serde_json::from_str(&data("mobi/ecsi_pls_reference.json")).unwrap()
 }
 
-fn fit(scheme: InnerScheme, scaling: Scaling) -> PlsFit {
+pub fn fit(scheme: InnerScheme, scaling: Scaling) -> PlsFit {
     let (names, x) = mobi();
     Pls::new()
         .scheme(scheme)

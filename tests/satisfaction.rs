@@ -570,3 +570,39 @@ proptest! {
         }
     }
 }
+
+/// The satisfaction index with PLS as its engine: the outer weights of the ECSI path-scheme
+/// fit, passed to the satisfaction module's own index formula, reproduce MODELS.md §6.2
+/// (Satisfaction 72.45, Quality 74.98, Value 62.35, Loyalty 70.91, published to 2 decimals)
+/// and agree with the `pls` module's own index computation.
+#[test]
+fn csi_from_pls_weights_matches_models_md() {
+    let pls = crate::pls::fit(
+        crm_analytics::pls::InnerScheme::Path,
+        crm_analytics::pls::Scaling::Standardized,
+    );
+    let all = mobi();
+    for (construct, items, published) in [
+        ("Satisfaction", vec!["CUSA1", "CUSA2", "CUSA3"], 72.45),
+        (
+            "Quality",
+            vec![
+                "PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7",
+            ],
+            74.98,
+        ),
+        ("Value", vec!["PERV1", "PERV2"], 62.35),
+        ("Loyalty", vec!["CUSL1", "CUSL2", "CUSL3"], 70.91),
+    ] {
+        let weights: Vec<f64> = items.iter().map(|i| pls.weight(i).unwrap()).collect();
+        let block = all.select(&items).unwrap();
+        let csi = SatisfactionIndex::compute(&block, &weights).unwrap();
+        assert!(
+            (csi.index - published).abs() <= 0.005,
+            "{construct}: {}",
+            csi.index
+        );
+        let own = pls.index(construct, 1.0, 10.0).unwrap();
+        assert_relative_eq!(csi.index, own.index, max_relative = 1e-10);
+    }
+}
