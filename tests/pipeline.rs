@@ -20,16 +20,19 @@ fn report() -> &'static crm_analytics::pipeline::CrmReport {
     static R: OnceLock<crm_analytics::pipeline::CrmReport> = OnceLock::new();
     R.get_or_init(|| {
         let base = SyntheticBase::new(N).seed(2024).generate().unwrap();
-        Pipeline::new()
-            .run(&base, Some(&mobi_survey()))
-            .unwrap()
+        Pipeline::new().run(&base, Some(&mobi_survey())).unwrap()
     })
 }
 
 fn mobi_survey() -> SurveyData {
     let text = data("mobi/mobi.csv");
     let mut lines = text.lines();
-    let names: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
+    let names: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
     let mut cells = Vec::new();
     let mut rows = 0;
     for l in lines.filter(|l| !l.trim().is_empty()) {
@@ -60,8 +63,16 @@ fn concentration_matches_the_lognormal_calibration() {
     let q = phi(z80 - sigma);
     assert!((q - 0.1818).abs() < 1e-4, "analytic {q}");
     let c = &r.concentration;
-    assert!((c.pareto_point - q).abs() < 0.01, "pareto {} vs {q}", c.pareto_point);
-    assert!((c.top20_share - phi(sigma - z80)).abs() < 0.02, "top20 {}", c.top20_share);
+    assert!(
+        (c.pareto_point - q).abs() < 0.01,
+        "pareto {} vs {q}",
+        c.pareto_point
+    );
+    assert!(
+        (c.top20_share - phi(sigma - z80)).abs() < 0.02,
+        "top20 {}",
+        c.top20_share
+    );
     let gini = 2.0 * phi(sigma / 2f64.sqrt()) - 1.0;
     assert!((c.gini - gini).abs() < 0.02, "gini {} vs {gini}", c.gini);
     // The Lorenz curve is convex from (0, 0) to (1, 1).
@@ -109,7 +120,11 @@ fn base_section_recovers_the_generator() {
     assert!((c[0].customers as f64 / N as f64 - 0.55).abs() < 0.01);
     // Mean ARPU 50 (lognormal mean); the sample mean of a σ = 1.75 lognormal has
     // SD 50·sqrt(e^{σ²} − 1)/sqrt(n) ≈ 1.1, so 5 is ~4.5 SD.
-    assert!((b.mean_arpu - 50.0).abs() < 5.0, "mean arpu {}", b.mean_arpu);
+    assert!(
+        (b.mean_arpu - 50.0).abs() < 5.0,
+        "mean arpu {}",
+        b.mean_arpu
+    );
 }
 
 /// The satisfaction step on mobi equals statsmodels 0.15's OLS of the mean-item
@@ -146,7 +161,10 @@ fn budget_plan_respects_the_budget() {
     assert!(p.targeted > 0 && p.gain > 0.0);
     let by: usize = p.by_segment.iter().map(|s| s.targeted).sum();
     assert_eq!(by, p.targeted);
-    assert_eq!(r.customers.targeted.iter().filter(|&&t| t).count(), p.targeted);
+    assert_eq!(
+        r.customers.targeted.iter().filter(|&&t| t).count(),
+        p.targeted
+    );
     // Churned customers are never targeted.
     let churned = r.base.churned.unwrap();
     assert_eq!(p.candidates, N - churned);
@@ -170,7 +188,10 @@ fn report_serde_round_trip() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["summary"]["customers"], N);
     assert_eq!(v["base"]["months"], 12);
-    assert_eq!(v["concentration"]["gini"].as_f64().unwrap(), r.concentration.gini);
+    assert_eq!(
+        v["concentration"]["gini"].as_f64().unwrap(),
+        r.concentration.gini
+    );
     assert_eq!(v["concentration"]["lorenz"].as_array().unwrap().len(), 101);
     assert_eq!(v["lifecycle"]["stage_counts"].as_array().unwrap().len(), 4);
     assert_eq!(v["lifecycle"]["source"], "MonthlyTrend");
@@ -240,7 +261,10 @@ fn validation_errors_are_pinned() {
         "dimension mismatch in `vip` (one per customer): expected 2, found 1"
     );
     let e = Pipeline::new().uplift(1.5).run(&base, None);
-    assert_eq!(e.unwrap_err().to_string(), "option `uplift` must be in [0, 1], got 1.5");
+    assert_eq!(
+        e.unwrap_err().to_string(),
+        "option `uplift` must be in [0, 1], got 1.5"
+    );
     let e = Pipeline::new().budget(Budget::Fixed(-1.0)).run(&base, None);
     assert_eq!(
         e.unwrap_err().to_string(),

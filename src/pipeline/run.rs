@@ -96,10 +96,14 @@ impl Pipeline {
     /// Run every step on `base` (and `survey` when given) and collect the results.
     ///
     /// Steps, in order (each announced to `on_step`):
-    /// 1. **value**: indicators (given, or derived: ARPU, revenue in the window and tenure
-    ///    as current value; spend growth, group membership and contract commitment as
-    ///    potential value; constant columns contribute nothing), indices, matrix,
-    ///    strategies per segment and per (segment, stage) cell;
+    /// 1. **value**: indicators (given, or derived: ARPU as current value; spend growth,
+    ///    group membership and contract commitment as potential value; constant columns
+    ///    contribute nothing), indices, matrix, strategies per segment and per
+    ///    (segment, stage) cell. Tenure and revenue summed over the window are *not*
+    ///    derived indicators: both grow with time on the network, which is the survival
+    ///    outcome, so segments built on them would make retention by segment circular
+    ///    (customers who churned early could only ever be low value: immortal-time bias).
+    ///    Give them explicitly with [`CustomerBase::with_indicators`] if wanted;
     /// 2. **concentration** of ARPU: Gini, Pareto point, top shares, Lorenz curve;
     /// 3. **lifecycle**: trend rules on the series, or, with summary charges only,
     ///    tenure `< onboarding_tenure` → onboarding and `g = monthly·tenure/total - 1`
@@ -661,30 +665,18 @@ fn derive_indicators(base: &CustomerBase, arpu: &[f64]) -> Result<(IndicatorSyst
         Indicator::new("arpu", C, b, "mean monthly spend on the network"),
         arpu.to_vec(),
     ));
-    let (revenue, growth): (Vec<f64>, Vec<f64>) = match base.spend() {
+    let growth: Vec<f64> = match base.spend() {
         Spend::Monthly { months, values } => values
             .chunks_exact(*months)
             .zip(tenure)
-            .map(|(row, &t)| (row.iter().sum::<f64>(), growth_monthly(row, t)))
-            .unzip(),
+            .map(|(row, &t)| growth_monthly(row, t))
+            .collect(),
         Spend::Summary { monthly, total } => (0..n)
             .map(|i| {
-                (
-                    total[i],
-                    growth_summary(monthly[i], total[i], tenure[i])
-                        .map_or(0.0, |g| g.clamp(-1.0, 1.0)),
-                )
+                growth_summary(monthly[i], total[i], tenure[i]).map_or(0.0, |g| g.clamp(-1.0, 1.0))
             })
-            .unzip(),
+            .collect(),
     };
-    cols.push((
-        Indicator::new("revenue", C, b, "revenue in the window (or total charges)"),
-        revenue,
-    ));
-    cols.push((
-        Indicator::new("tenure_months", C, b, "months on the network"),
-        tenure.iter().map(|&t| f64::from(t)).collect(),
-    ));
     cols.push((
         Indicator::new(
             "spending_growth",
