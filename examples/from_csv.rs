@@ -124,6 +124,15 @@ fn column(t: &Table, field: &str, name: &str) -> Result<usize, Box<dyn Error>> {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    // Print errors with their message (not `Debug`) and exit non-zero.
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     let mut path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/data/ibm_telco_churn.csv"
