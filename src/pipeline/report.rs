@@ -17,6 +17,17 @@ use super::base::Contract;
 /// results (not serialised: they are as long as the base).
 ///
 /// `Display` prints the executive summary first, then the sections.
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::pipeline::{Pipeline, SyntheticBase};
+///
+/// let report = Pipeline::new().run(&SyntheticBase::new(2_000).generate()?, None)?;
+/// assert!(report.to_string().starts_with("Executive summary"));
+/// assert!(report.satisfaction.is_none()); // no survey given
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct CrmReport {

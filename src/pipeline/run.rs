@@ -117,6 +117,21 @@ impl Pipeline {
     ///    Kaplan-Meier churn of the customer's segment `1 - S(t + horizon) / S(t)`,
     ///    allocated under the budget.
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::pipeline::{Pipeline, SyntheticBase};
+    /// use crm_analytics::value::Split;
+    ///
+    /// let base = SyntheticBase::new(3_000).seed(5).generate()?;
+    /// let report = Pipeline::new().split(Split::Median).threads(1).run(&base, None)?;
+    /// // A median split puts half the base above the threshold on each axis.
+    /// let high: f64 = report.summary.segment_shares[0] + report.summary.segment_shares[1];
+    /// assert!((high - 0.5).abs() < 0.01);
+    /// assert_eq!(report.customers.segments.len(), 3_000);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidOption`](crate::Error::InvalidOption) for options out of range;
     /// errors of the steps (e.g. [`Error::InvalidInput`](crate::Error::InvalidInput)
@@ -704,4 +719,77 @@ fn derive_indicators(base: &CustomerBase, arpu: &[f64]) -> Result<(IndicatorSyst
         IndicatorSystem::new(cols.into_iter().map(|(ind, _)| ind).collect())?,
         m,
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn growth_of_a_monthly_row() {
+        // 12 months, tenure 12: h = 3; last (12+12+12) / prev (10+10+10) - 1 = 0.2.
+        let row = [
+            5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 10.0, 10.0, 10.0, 12.0, 12.0, 12.0,
+        ];
+        assert!((growth_monthly(&row, 12) - 0.2).abs() < 1e-15);
+        // tenure 4: k = 4, h = 2; last (12+12) / prev (10+12) - 1 = 24/22 - 1.
+        assert!((growth_monthly(&row, 4) - (24.0 / 22.0 - 1.0)).abs() < 1e-15);
+        // tenure 1: h = 0, undefined, 0.
+        assert_eq!(growth_monthly(&row, 1), 0.0);
+        // Clamped: from 1 to 10 is +900%, reported as +100%.
+        let jump = [1.0, 1.0, 1.0, 10.0, 10.0, 10.0];
+        assert_eq!(growth_monthly(&jump, 6), 1.0);
+    }
+
+    #[test]
+    fn growth_against_the_average_charge() {
+        // 80 a month now, 2400 over 40 months = 60 on average: 80·40/2400 - 1 = 1/3.
+        assert!((growth_summary(80.0, 2400.0, 40).unwrap() - 1.0 / 3.0).abs() < 1e-15);
+        assert_eq!(growth_summary(80.0, 0.0, 40), None);
+        assert_eq!(growth_summary(80.0, 100.0, 0), None);
+    }
+
+    #[test]
+    fn median_odd_and_even() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+
+    #[test]
+    fn segment_and_stage_indices_follow_all() {
+        for (k, s) in ValueSegment::ALL.iter().enumerate() {
+            assert_eq!(seg_index(*s), k);
+        }
+        for (k, s) in LifecycleStage::ALL.iter().enumerate() {
+            assert_eq!(stage_index(*s), k);
+        }
+    }
+
+    #[test]
+    fn conditional_churn_uses_the_segment_curve() {
+        // Four customers all in one segment: tenures 6 (churned), 12, 18 (churned), 30.
+        // KM: S(6) = 3/4, S(18) = 3/4 · 1/2 = 3/8. A customer at t = 12 over 12 months:
+        // 1 - S(24)/S(12) = 1 - (3/8)/(3/4) = 1/2.
+        let ids: Vec<String> = (0..4).map(|i| format!("c{i}")).collect();
+        let base = CustomerBase::summary(
+            ids,
+            vec![6, 12, 18, 30],
+            vec![10.0; 4],
+            vec![60.0, 120.0, 180.0, 300.0],
+        )
+        .unwrap()
+        .with_churn(vec![true, false, true, false])
+        .unwrap()
+        .with_retention_cost(vec![1.0; 4])
+        .unwrap();
+        let r = Pipeline::new()
+            .split(crate::value::Split::Fixed(-1.0))
+            .run(&base, None)
+            .unwrap();
+        let p = r.customers.churn_probability.unwrap();
+        assert!((p[1] - 0.5).abs() < 1e-12, "{p:?}");
+        // t = 30, beyond the last event: S(42)/S(30) = 1, no churn expected.
+        assert_eq!(p[3], 0.0);
+    }
 }
