@@ -50,7 +50,7 @@ pub use base::{Contract, CustomerBase, Spend, SurveyData};
 pub use options::{Budget, OnStep, Pipeline};
 pub use report::{
     BaseSection, BudgetPlan, ConcentrationSection, ContractCount, CrmReport, CustomerResults,
-    ExecutiveSummary, IndicatorRow, LifecycleSection, MatchingSection, PlanSegment,
+    ExecutiveSummary, IndicatorRow, LifecycleSection, LogRankSummary, MatchingSection, PlanSegment,
     RetentionSection, RuleCount, SatisfactionSection, StageSource, StrategyCell, SurvivalRow,
     SurvivalSection, ValueSection,
 };

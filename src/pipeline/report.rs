@@ -276,6 +276,21 @@ pub struct SurvivalSection {
     pub overall: SurvivalRow,
     /// Non-empty segments.
     pub by_segment: Vec<SurvivalRow>,
+    /// Log-rank test of equal retention across the segments (`None` with fewer than two
+    /// segments or a singular variance).
+    pub log_rank: Option<LogRankSummary>,
+}
+
+/// A log-rank test across value segments.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LogRankSummary {
+    /// Chi-square statistic.
+    pub chi_square: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// Upper-tail p value.
+    pub p_value: f64,
 }
 
 /// Satisfaction drivers.
@@ -536,6 +551,26 @@ impl fmt::Display for CrmReport {
             )?;
         }
 
+        writeln!(f, "\nStrategy by segment and stage (individual customers)")?;
+        writeln!(
+            f,
+            "  {:<13} {:<12} {:>9} {:>8}  bond, actions",
+            "segment", "stage", "customers", "revenue"
+        )?;
+        for c in &v.cells {
+            let acts: Vec<String> = c.actions.iter().map(|a| format!("{a:?}")).collect();
+            writeln!(
+                f,
+                "  {:<13} {:<12} {:>9} {:>8}  {:?}: {}",
+                c.segment,
+                c.stage.map_or_else(|| "-".into(), |s| s.to_string()),
+                c.customers,
+                pct(c.revenue_share),
+                c.bond,
+                acts.join(", ")
+            )?;
+        }
+
         let l = &self.lifecycle;
         writeln!(
             f,
@@ -580,6 +615,19 @@ impl fmt::Display for CrmReport {
                     r.s12,
                     r.s24,
                     opt(r.median, 0)
+                )?;
+            }
+            if let Some(t) = &s.log_rank {
+                writeln!(
+                    f,
+                    "  log-rank across segments: chi² {:.2} on {} df, p {}",
+                    t.chi_square,
+                    t.df,
+                    if t.p_value < 1e-300 {
+                        "< 1e-300".to_string()
+                    } else {
+                        format!("{:.3e}", t.p_value)
+                    }
                 )?;
             }
         }

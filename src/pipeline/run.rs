@@ -8,7 +8,7 @@ use super::base::{Contract, CustomerBase, Spend, SurveyData};
 use super::options::{Budget, Pipeline};
 use super::report::{
     BaseSection, BudgetPlan, ConcentrationSection, ContractCount, CrmReport, CustomerResults,
-    ExecutiveSummary, IndicatorRow, LifecycleSection, MatchingSection, PlanSegment,
+    ExecutiveSummary, IndicatorRow, LifecycleSection, LogRankSummary, MatchingSection, PlanSegment,
     RetentionSection, RuleCount, SatisfactionSection, StageSource, StrategyCell, SurvivalRow,
     SurvivalSection, ValueSection,
 };
@@ -18,7 +18,7 @@ use crate::lifecycle::LifecycleStage;
 use crate::retention::{RetentionOffer, Tier};
 use crate::satisfaction::{DriverRanking, SatisfactionModel};
 use crate::strategy::ValueSegment;
-use crate::survival::{KaplanMeier, KaplanMeierFit};
+use crate::survival::{KaplanMeier, KaplanMeierFit, LogRank};
 use crate::value::{Concentration, Dimension, Indicator, IndicatorSystem, ValueIndex, ValueMatrix};
 use crate::weights::{ConstantColumn, Direction, Normalize};
 
@@ -309,9 +309,27 @@ impl Pipeline {
                     rows.push(survival_row(Some(*seg), &fit, ds.len(), &es)?);
                     seg_fits[si] = Some(fit);
                 }
+                let log_rank = if rows.len() >= 2 {
+                    match LogRank::new().test(&d, &e, &segments) {
+                        Ok(t) => Some(LogRankSummary {
+                            chi_square: t.chi_square(),
+                            df: t.df(),
+                            p_value: t.p_value(),
+                        }),
+                        Err(err) => {
+                            notes.push(format!(
+                                "log-rank test across segments not available: {err}"
+                            ));
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
                 Some(SurvivalSection {
                     overall,
                     by_segment: rows,
+                    log_rank,
                 })
             }
         };
