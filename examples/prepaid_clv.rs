@@ -16,19 +16,13 @@
 use std::error::Error;
 
 use crm_analytics::clv::{
-    BgNbd, DiscountedClv, GammaGamma, HoldoutTable, MbgNbd, ParetoNbd, PeriodUnit, RfmAggregator,
-    day_number,
+    BgNbd, DiscountedClv, GammaGamma, HoldoutTable, MbgNbd, ParetoNbd, PeriodUnit, RfmAggregator, day_number,
 };
 use plotters::prelude::*;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let out = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "target/prepaid_clv_p_alive.svg".to_string());
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/data/cdnow_sample.txt"
-    );
+    let out = std::env::args().nth(1).unwrap_or_else(|| "target/prepaid_clv_p_alive.svg".to_string());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/cdnow_sample.txt");
     let text = std::fs::read_to_string(path)?;
 
     // 1. Transactions -> summaries (one record per customer, streaming).
@@ -72,26 +66,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     let p = bg.params();
     let mut rows = Vec::with_capacity(summaries.customers().len());
     for c in summaries.customers() {
-        let spend =
-            gg.conditional_expected_spend(c.frequency, c.mean_repeat_spend.unwrap_or(0.0))?;
+        let spend = gg.conditional_expected_spend(c.frequency, c.mean_repeat_spend.unwrap_or(0.0))?;
         let table = clv_options.cash_flows(&p, c.frequency, c.recency, c.age, spend)?;
         let alive = p.p_alive(c.frequency, c.recency, c.age)?;
-        rows.push((
-            c.id,
-            c.frequency,
-            c.recency,
-            c.age,
-            alive,
-            table.expected_transactions,
-            spend,
-            table.clv,
-        ));
+        rows.push((c.id, c.frequency, c.recency, c.age, alive, table.expected_transactions, spend, table.clv));
     }
     println!("first customers (time in weeks; spend and CLV in US$ margin over 12 months):");
-    println!(
-        "{:>6} {:>4} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}",
-        "id", "x", "t_x", "T", "P(alive)", "E[tx 12m]", "E[spend]", "CLV 12m"
-    );
+    println!("{:>6} {:>4} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}", "id", "x", "t_x", "T", "P(alive)", "E[tx 12m]", "E[spend]", "CLV 12m");
     let print = |r: &(u64, f64, f64, f64, f64, f64, f64, f64)| {
         println!(
             "{:>6} {:>4} {:>8.2} {:>8.2} {:>8.4} {:>10.4} {:>10.2} {:>10.2}",
@@ -100,10 +81,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     rows.iter().take(8).for_each(print);
     let total: f64 = rows.iter().map(|r| r.7).sum();
-    println!(
-        "base total 12-month CLV: US$ {total:.2} over {} customers\n",
-        rows.len()
-    );
+    println!("base total 12-month CLV: US$ {total:.2} over {} customers\n", rows.len());
 
     let mut top = rows.clone();
     top.sort_by(|a, b| b.7.total_cmp(&a.7));
@@ -113,20 +91,12 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // One customer's cash-flow table in full.
     let first = &summaries.customers()[0];
-    let spend =
-        gg.conditional_expected_spend(first.frequency, first.mean_repeat_spend.unwrap_or(0.0))?;
-    println!(
-        "customer {}:\n{}\n",
-        first.id,
-        clv_options.cash_flows(&p, first.frequency, first.recency, first.age, spend)?
-    );
+    let spend = gg.conditional_expected_spend(first.frequency, first.mean_repeat_spend.unwrap_or(0.0))?;
+    println!("customer {}:\n{}\n", first.id, clv_options.cash_flows(&p, first.frequency, first.recency, first.age, spend)?);
 
     // 4. Calibration / holdout (weeks 40-78).
     println!("BG/NBD {}\n", HoldoutTable::new(&p, &summaries, 7)?);
-    println!(
-        "Pareto/NBD {}\n",
-        HoldoutTable::new(&pnbd.params(), &summaries, 7)?
-    );
+    println!("Pareto/NBD {}\n", HoldoutTable::new(&pnbd.params(), &summaries, 7)?);
 
     // 5. SVG: P(alive) over recency (x axis) and frequency (y axis) for T = 39 weeks.
     if let Some(dir) = std::path::Path::new(&out).parent() {
@@ -141,11 +111,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .x_label_area_size(40)
         .y_label_area_size(50)
         .build_cartesian_2d(0.0..t_cal, 0.0..30.0)?;
-    chart
-        .configure_mesh()
-        .x_desc("recency t_x (weeks)")
-        .y_desc("frequency x (repeat transactions)")
-        .draw()?;
+    chart.configure_mesh().x_desc("recency t_x (weeks)").y_desc("frequency x (repeat transactions)").draw()?;
     let (nx, ny) = (78usize, 30usize);
     let mut cells = Vec::with_capacity(nx * ny);
     for i in 0..nx {
@@ -155,11 +121,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             let x = j as f64;
             let tx_mid = if j == 0 { 0.0 } else { 0.5 * (tx0 + tx1) };
             let a = p.p_alive(x, tx_mid, t_cal)?;
-            let shade = RGBColor(
-                (255.0 * (1.0 - a)) as u8,
-                (80.0 + 150.0 * a) as u8,
-                (255.0 * a) as u8,
-            );
+            let shade = RGBColor((255.0 * (1.0 - a)) as u8, (80.0 + 150.0 * a) as u8, (255.0 * a) as u8);
             cells.push(Rectangle::new([(tx0, x), (tx1, x + 1.0)], shade.filled()));
         }
     }

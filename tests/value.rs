@@ -4,8 +4,8 @@ use approx::assert_relative_eq;
 use crm_analytics::strategy::{StrategyBook, ValueSegment};
 use crm_analytics::value::{
     Concentration, CustomerPyramid, Dimension, GroupValue, Indicator, IndicatorSystem,
-    MeanSplitAccumulator, ObjectiveMethod, PyramidTier, Rfm, RfmScoring, SegmentAccumulator, Split,
-    ValueIndex, ValueMatrix, VipTiers, WeightSource, shares_by, spearman,
+    MeanSplitAccumulator, ObjectiveMethod, PyramidTier, Rfm, RfmScoring, SegmentAccumulator,
+    Split, ValueIndex, ValueMatrix, VipTiers, WeightSource, shares_by, spearman,
 };
 use crm_analytics::weights::{Ahp, Direction, EntropyVariant};
 use nalgebra::DMatrix;
@@ -28,20 +28,13 @@ fn models_concentration_worked_example() {
         assert!((l - e).abs() < 1e-12);
     }
     // Pareto point: S(.4) = .7, S(.6) = .85, linear between -> q = .4 + .2·(.1/.15) = 8/15.
-    assert_relative_eq!(
-        c.pareto_point(0.8).unwrap(),
-        8.0 / 15.0,
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(c.pareto_point(0.8).unwrap(), 8.0 / 15.0, max_relative = 1e-12);
     assert!(c.report().to_string().contains("Gini"));
 }
 
 #[test]
 fn concentration_errors() {
-    assert_eq!(
-        Concentration::new(&[]).unwrap_err().to_string(),
-        "`values for concentration` is empty"
-    );
+    assert_eq!(Concentration::new(&[]).unwrap_err().to_string(), "`values for concentration` is empty");
     assert_eq!(
         Concentration::new(&[1.0, -2.0]).unwrap_err().to_string(),
         "value for concentration at customer 1 must be >= 0, got -2"
@@ -63,24 +56,11 @@ fn two_means_split_by_hand() {
     // -> threshold 5, customers 0, 1, 2, 5 high.
     let cur = [1.0, 2.0, 3.0, 10.0, 11.0, 12.0];
     let pot = [5.0, 5.0, 5.0, 1.0, 1.0, 9.0];
-    let fit = ValueMatrix::new()
-        .split(Split::TwoMeans)
-        .classify(&cur, &pot, None, None)
-        .unwrap();
+    let fit = ValueMatrix::new().split(Split::TwoMeans).classify(&cur, &pot, None, None).unwrap();
     assert_eq!(fit.current_threshold(), 10.0);
     assert_eq!(fit.potential_threshold(), 5.0);
     use ValueSegment::*;
-    assert_eq!(
-        fit.segments(),
-        &[
-            Potential,
-            Potential,
-            Potential,
-            SubValuable,
-            SubValuable,
-            Valuable
-        ]
-    );
+    assert_eq!(fit.segments(), &[Potential, Potential, Potential, SubValuable, SubValuable, Valuable]);
 }
 
 #[test]
@@ -91,51 +71,25 @@ fn segment_table_by_hand() {
     let cur = [0.9, 0.5, 0.1, 0.5, 0.0];
     let pot = [0.9, 0.1, 0.9, 0.5, 0.1];
     let rev = [100.0, 40.0, 20.0, 30.0, 10.0];
-    let fit = ValueMatrix::new()
-        .classify(&cur, &pot, Some(&rev), Some(&rev))
-        .unwrap();
+    let fit = ValueMatrix::new().classify(&cur, &pot, Some(&rev), Some(&rev)).unwrap();
     let v = fit.segment(ValueSegment::Valuable);
     assert_eq!(v.customers, 2);
     assert_relative_eq!(v.share, 0.4);
-    assert_relative_eq!(
-        v.revenue_share.unwrap(),
-        130.0 / 200.0,
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(v.revenue_share.unwrap(), 130.0 / 200.0, max_relative = 1e-12);
     assert_relative_eq!(v.mean_arpu.unwrap(), 65.0, max_relative = 1e-12);
     assert_relative_eq!(v.mean_current.unwrap(), 0.7, max_relative = 1e-12);
     assert_eq!(fit.segment(ValueSegment::LowValue).customers, 1);
-    assert_eq!(
-        v.strategy,
-        StrategyBook::default()
-            .segment(ValueSegment::Valuable)
-            .clone()
-    );
+    assert_eq!(v.strategy, StrategyBook::default().segment(ValueSegment::Valuable).clone());
     let table = fit.to_string();
-    assert!(
-        table.contains("valuable") && table.contains("one-to-one"),
-        "{table}"
-    );
-    // median and quantile splits: median of cur = .5; quantile .8 of cur = .5 + .8·.4·...
+    assert!(table.contains("valuable") && table.contains("one-to-one"), "{table}");
+    // median and quantile splits: median of cur = .5; quantile .8 of cur = .5 + .8·.4·... 
     // sorted cur (0, .1, .5, .5, .9): h = 3.2 -> .5 + .2·.4 = .58 -> only A is high.
-    let q = ValueMatrix::new()
-        .current_split(Split::Quantile(0.8))
-        .classify(&cur, &pot, None, None)
-        .unwrap();
+    let q = ValueMatrix::new().current_split(Split::Quantile(0.8)).classify(&cur, &pot, None, None).unwrap();
     assert_relative_eq!(q.current_threshold(), 0.58, max_relative = 1e-12);
-    let m = ValueMatrix::new()
-        .split(Split::Median)
-        .classify(&cur, &pot, None, None)
-        .unwrap();
+    let m = ValueMatrix::new().split(Split::Median).classify(&cur, &pot, None, None).unwrap();
     assert_eq!(m.current_threshold(), 0.5);
-    let e = ValueMatrix::new()
-        .split(Split::Quantile(1.5))
-        .classify(&cur, &pot, None, None)
-        .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "option `current_split` must be in (0, 1), got 1.5"
-    );
+    let e = ValueMatrix::new().split(Split::Quantile(1.5)).classify(&cur, &pot, None, None).unwrap_err();
+    assert_eq!(e.to_string(), "option `current_split` must be in (0, 1), got 1.5");
 }
 
 #[test]
@@ -150,45 +104,24 @@ fn value_index_carries_weights_and_cr() {
     // arpu (10, 20, 30) -> (0, .5, 1); tenure (1, 3, 2) -> (0, 1, .5)
     // AHP 2x2 with a12 = 3 -> w = (.75, .25): current = (0, .625, .875).
     // potential equal weights: vas (0, 1, 2) -> (0, .5, 1); churn cost (.9, .5, .1) -> (0, .5, 1).
-    let x = DMatrix::from_row_slice(
-        3,
-        4,
-        &[
-            10.0, 1.0, 0.0, 0.9, 20.0, 3.0, 1.0, 0.5, 30.0, 2.0, 2.0, 0.1,
-        ],
-    );
+    let x = DMatrix::from_row_slice(3, 4, &[10.0, 1.0, 0.0, 0.9, 20.0, 3.0, 1.0, 0.5, 30.0, 2.0, 2.0, 0.1]);
     let ahp = Ahp::new().weigh_upper_triangle(2, &[3.0]).unwrap();
-    let fit = ValueIndex::new(sys.clone())
-        .current(WeightSource::Ahp(ahp))
-        .fit(&x)
-        .unwrap();
+    let fit = ValueIndex::new(sys.clone()).current(WeightSource::Ahp(ahp)).fit(&x).unwrap();
     for (a, b) in fit.current().iter().zip([0.0, 0.625, 0.875]) {
         assert!((a - b).abs() < 1e-12);
     }
     for (a, b) in fit.potential().iter().zip([0.0, 0.5, 1.0]) {
         assert!((a - b).abs() < 1e-12);
     }
-    assert_eq!(
-        fit.current_weights()
-            .ahp
-            .as_ref()
-            .unwrap()
-            .consistency_ratio(),
-        0.0
-    );
+    assert_eq!(fit.current_weights().ahp.as_ref().unwrap().consistency_ratio(), 0.0);
     assert_eq!(fit.current_weights().indicators, vec!["arpu", "tenure"]);
     let obj = ValueIndex::new(sys.clone())
-        .potential(WeightSource::Objective(ObjectiveMethod::Entropy(
-            EntropyVariant::MinMax,
-        )))
+        .potential(WeightSource::Objective(ObjectiveMethod::Entropy(EntropyVariant::MinMax)))
         .fit(&x)
         .unwrap();
     assert!(obj.potential_weights().objective.is_some());
     let e = ValueIndex::new(sys).fit(&DMatrix::zeros(3, 3)).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "dimension mismatch in indicator matrix columns: expected 4, found 3"
-    );
+    assert_eq!(e.to_string(), "dimension mismatch in indicator matrix columns: expected 4, found 3");
 }
 
 #[test]
@@ -212,27 +145,12 @@ fn pyramid_vip_and_groups_by_hand() {
     let v: Vec<f64> = (1..=20).map(f64::from).collect();
     let p = CustomerPyramid::new().classify(&v, None).unwrap();
     let count = |t| p.tiers().iter().filter(|x| **x == t).count();
-    assert_eq!(
-        [
-            count(PyramidTier::Platinum),
-            count(PyramidTier::Gold),
-            count(PyramidTier::Iron),
-            count(PyramidTier::Lead)
-        ],
-        [1, 3, 6, 10]
-    );
+    assert_eq!([count(PyramidTier::Platinum), count(PyramidTier::Gold), count(PyramidTier::Iron), count(PyramidTier::Lead)], [1, 3, 6, 10]);
     assert_relative_eq!(p.rows()[0].value_share, 20.0 / 210.0, max_relative = 1e-12);
     // ties go up: two customers at the top value are both platinum
-    let p = CustomerPyramid::new()
-        .classify(&[5.0, 5.0, 1.0, 1.0, 1.0], None)
-        .unwrap();
+    let p = CustomerPyramid::new().classify(&[5.0, 5.0, 1.0, 1.0, 1.0], None).unwrap();
     assert_eq!(p.tiers()[1], PyramidTier::Platinum);
-    assert!(
-        CustomerPyramid::new()
-            .shares(0.5, 0.3, 0.3)
-            .classify(&v, None)
-            .is_err()
-    );
+    assert!(CustomerPyramid::new().shares(0.5, 0.3, 0.3).classify(&v, None).is_err());
     let vip = VipTiers::new(&[("gold", 15.0), ("silver", 10.0)]).unwrap();
     let f = vip.classify(&v, None).unwrap();
     assert_eq!(f.rows()[0].customers, 6); // 15..20
@@ -241,26 +159,12 @@ fn pyramid_vip_and_groups_by_hand() {
     // group: influence weight 0.5, influence (2, 4) of group 0's members -> 0.5·6 = 3
     let g = GroupValue::new()
         .influence_weight(0.5)
-        .evaluate(
-            &[Some(0), Some(0), None],
-            &[10.0, 20.0, 30.0],
-            Some(&[2.0, 4.0, 9.0]),
-            &[40.0],
-        )
+        .evaluate(&[Some(0), Some(0), None], &[10.0, 20.0, 30.0], Some(&[2.0, 4.0, 9.0]), &[40.0])
         .unwrap();
     assert_eq!(g.rows()[0].value, 73.0);
-    assert_relative_eq!(
-        g.rows()[0].share_of_total,
-        73.0 / 100.0,
-        max_relative = 1e-12
-    );
-    let e = GroupValue::new()
-        .evaluate(&[Some(3)], &[1.0], None, &[1.0])
-        .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "group index at customer 0 must be < 1 (the number of groups), got 3"
-    );
+    assert_relative_eq!(g.rows()[0].share_of_total, 73.0 / 100.0, max_relative = 1e-12);
+    let e = GroupValue::new().evaluate(&[Some(3)], &[1.0], None, &[1.0]).unwrap_err();
+    assert_eq!(e.to_string(), "group index at customer 0 must be < 1 (the number of groups), got 3");
 }
 
 #[test]
@@ -302,10 +206,7 @@ fn rfm_cdnow_hand_checked_subset() {
     assert_eq!(s.frequency(), &[4, 3, 1, 1, 1, 5, 3, 1, 4, 1]);
     assert_eq!(s.recency(), &[5, 3, 3, 3, 3, 4, 4, 3, 5, 3]);
     assert_eq!(s.monetary(), &[4, 3, 1, 1, 1, 5, 3, 1, 5, 1]);
-    assert_eq!(
-        s.codes(),
-        &[544, 333, 311, 311, 311, 455, 433, 311, 545, 311]
-    );
+    assert_eq!(s.codes(), &[544, 333, 311, 311, 311, 455, 433, 311, 545, 311]);
     assert_relative_eq!(s.breaks()[0][1], 35.834, max_relative = 1e-12);
     assert_relative_eq!(s.breaks()[2][3], 22.99, max_relative = 1e-12);
     // 544 Champions; 333 Loyal Customers; 311 Potential Loyalist; 433 Loyal Customers.
@@ -319,11 +220,7 @@ fn type7(sorted: &[f64], q: f64) -> f64 {
     // numpy 'linear': position (n-1)q
     let pos = q * (sorted.len() - 1) as f64;
     let (i, frac) = (pos as usize, pos.fract());
-    if i + 1 < sorted.len() {
-        sorted[i] * (1.0 - frac) + sorted[i + 1] * frac
-    } else {
-        sorted[i]
-    }
+    if i + 1 < sorted.len() { sorted[i] * (1.0 - frac) + sorted[i + 1] * frac } else { sorted[i] }
 }
 
 #[test]
@@ -333,17 +230,10 @@ fn rfm_cdnow_full_sample() {
     // 471 or 472 customers (2357/5 = 471.4) in every bin.
     let (r, f, m) = cdnow();
     let s = Rfm::new().score(&r, &f, &m).unwrap();
-    for (vals, scores, rev) in [
-        (&r, s.recency(), true),
-        (&f, s.frequency(), false),
-        (&m, s.monetary(), false),
-    ] {
+    for (vals, scores, rev) in [(&r, s.recency(), true), (&f, s.frequency(), false), (&m, s.monetary(), false)] {
         let mut sorted = vals.clone();
         sorted.sort_by(f64::total_cmp);
-        let b: Vec<f64> = [0.2, 0.4, 0.6, 0.8]
-            .iter()
-            .map(|q| type7(&sorted, *q))
-            .collect();
+        let b: Vec<f64> = [0.2, 0.4, 0.6, 0.8].iter().map(|q| type7(&sorted, *q)).collect();
         for (v, sc) in vals.iter().zip(scores) {
             let above = b.iter().filter(|x| v > *x).count() as u8;
             assert_eq!(*sc, if rev { 5 - above } else { 1 + above });
@@ -351,10 +241,7 @@ fn rfm_cdnow_full_sample() {
     }
     // 1,411 of 2,357 customers never repeated (x = 0): they share the lowest F bin
     assert_eq!(s.frequency().iter().filter(|x| **x == 1).count(), 1411);
-    let e = Rfm::new()
-        .scoring(RfmScoring::EqualCountRanks)
-        .score(&r, &f, &m)
-        .unwrap();
+    let e = Rfm::new().scoring(RfmScoring::EqualCountRanks).score(&r, &f, &m).unwrap();
     for scores in [e.recency(), e.frequency(), e.monetary()] {
         for b in 1..=5u8 {
             let c = scores.iter().filter(|x| **x == b).count();
@@ -426,10 +313,7 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 #[test]
 fn iranian_churn_value_system() {
     let x = parse_matrix(&data("telco/iranian_churn_X.txt"));
-    let times: Vec<f64> = parse_matrix(&data("telco/iranian_churn_times.txt"))
-        .into_iter()
-        .map(|r| r[0])
-        .collect();
+    let times: Vec<f64> = parse_matrix(&data("telco/iranian_churn_times.txt")).into_iter().map(|r| r[0]).collect();
     assert_eq!(x.len(), 3150);
     let cv: Vec<f64> = x.iter().map(|r| r[11]).collect();
     // Concentration of the operator's customer_value against the O(n²) definition.
@@ -437,10 +321,7 @@ fn iranian_churn_value_system() {
     assert_relative_eq!(c.gini(), gini_pairs(&cv), max_relative = 1e-10);
     let k = pareto_by_count(&cv, 0.8);
     let q = c.pareto_point(0.8).unwrap();
-    assert!(
-        q > (k - 1) as f64 / 3150.0 && q <= k as f64 / 3150.0 + 1e-12,
-        "{q} vs {k}"
-    );
+    assert!(q > (k - 1) as f64 / 3150.0 && q <= k as f64 / 3150.0 + 1e-12, "{q} vs {k}");
     // Indicator system: current = usage (seconds, calls, SMS, distinct numbers, charge
     // amount); potential = tenure, contractual plan, active status, complaints and call
     // failures (cost).
@@ -475,23 +356,15 @@ fn iranian_churn_value_system() {
     // Spearman of our current index with the operator's value, against ranks computed
     // independently here.
     let rho = spearman(idx.current(), &cv).unwrap();
-    assert_relative_eq!(
-        rho,
-        pearson(&ranks(idx.current()), &ranks(&cv)),
-        max_relative = 1e-10
-    );
+    assert_relative_eq!(rho, pearson(&ranks(idx.current()), &ranks(&cv)), max_relative = 1e-10);
     assert!(rho > 0.5, "usage should track the operator's value: {rho}");
     // Segment table: counts add up and match an independent count at the mean thresholds.
-    let fit = ValueMatrix::new()
-        .classify_indices(&idx, Some(&cv), None)
-        .unwrap();
+    let fit = ValueMatrix::new().classify_indices(&idx, Some(&cv), None).unwrap();
     let n: usize = fit.summary().iter().map(|s| s.customers).sum();
     assert_eq!(n, 3150);
     let mc = idx.current().iter().sum::<f64>() / 3150.0;
     let mp = idx.potential().iter().sum::<f64>() / 3150.0;
-    let valuable = (0..3150)
-        .filter(|&i| idx.current()[i] >= mc && idx.potential()[i] >= mp)
-        .count();
+    let valuable = (0..3150).filter(|&i| idx.current()[i] >= mc && idx.potential()[i] >= mp).count();
     assert_eq!(fit.segment(ValueSegment::Valuable).customers, valuable);
     let shares: f64 = fit.summary().iter().map(|s| s.revenue_share.unwrap()).sum();
     assert_relative_eq!(shares, 1.0, max_relative = 1e-12);

@@ -3,8 +3,8 @@
 use approx::assert_relative_eq;
 use crm_analytics::weights::{
     Ahp, AhpWarning, Combination, ConstantColumn, Critic, CvWeights, Direction, EntropyVariant,
-    EntropyWeights, GroupAggregation, Hierarchy, Merec, Normalization, Normalize, PriorityMethod,
-    RandomIndex, RankTies, StdDevWeights, Weights,
+    EntropyWeights, GroupAggregation, Hierarchy, Merec, Normalization, Normalize,
+    PriorityMethod, RandomIndex, RankTies, StdDevWeights, Weights,
 };
 use nalgebra::DMatrix;
 use proptest::prelude::*;
@@ -72,30 +72,19 @@ fn saaty_2008_drinks_under_every_table() {
             assert_relative_eq!(*w, exact[k], max_relative = 1e-10);
         }
         assert_relative_eq!(fit.lambda_max(), 7.17662903933035, max_relative = 1e-12);
-        assert_relative_eq!(
-            fit.consistency_index(),
-            0.029438173221724966,
-            max_relative = 1e-10
-        );
+        assert_relative_eq!(fit.consistency_index(), 0.029438173221724966, max_relative = 1e-10);
         let cr = &j["computed_numpy_eig_independent"]["CR_by_table"][table_key(t)];
         match cr.as_f64() {
             Some(cr) => assert_relative_eq!(fit.consistency_ratio(), cr, max_relative = 1e-10),
             None => {
                 // extension-only entries: n = 7 uses the Saaty 1980 value (.0223)
-                assert_relative_eq!(
-                    fit.consistency_ratio(),
-                    0.02230164638009467,
-                    max_relative = 1e-10
-                )
+                assert_relative_eq!(fit.consistency_ratio(), 0.02230164638009467, max_relative = 1e-10)
             }
         }
         assert!(fit.is_consistent() && fit.warnings().is_empty());
         assert!(fit.convergence().unwrap().last_change < 1e-13);
     }
-    let f05 = Ahp::new()
-        .random_index(RandomIndex::Saaty2005)
-        .weigh(&a)
-        .unwrap();
+    let f05 = Ahp::new().random_index(RandomIndex::Saaty2005).weigh(&a).unwrap();
     assert!((f05.consistency_ratio() - 0.022).abs() <= 0.0005);
     let fdd = Ahp::new()
         .random_index(RandomIndex::DoneganDodd1991)
@@ -112,34 +101,18 @@ fn drinks_geometric_and_arithmetic_means() {
     let j = json("ahp_saaty2008_drinks.json");
     let a = matrix(&j["matrix"]);
     let c = &j["computed_numpy_eig_independent"];
-    let g = Ahp::new()
-        .method(PriorityMethod::GeometricMean)
-        .weigh(&a)
-        .unwrap();
+    let g = Ahp::new().method(PriorityMethod::GeometricMean).weigh(&a).unwrap();
     // MODELS.md §2.1: geometric-mean w = (.17872, .01846, .04223, .11650, .19114, .12862, .32432)
-    for (w, p) in g.weights().iter().zip([
-        0.17872, 0.01846, 0.04223, 0.11650, 0.19114, 0.12862, 0.32432,
-    ]) {
+    for (w, p) in g.weights().iter().zip([0.17872, 0.01846, 0.04223, 0.11650, 0.19114, 0.12862, 0.32432]) {
         assert!((w - p).abs() <= 0.000005 + 1e-12);
     }
-    assert_relative_eq!(
-        g.lambda_max(),
-        c["lambda_from_geometric"].as_f64().unwrap(),
-        max_relative = 1e-12
-    );
-    let m = Ahp::new()
-        .method(PriorityMethod::ArithmeticMean)
-        .weigh(&a)
-        .unwrap();
+    assert_relative_eq!(g.lambda_max(), c["lambda_from_geometric"].as_f64().unwrap(), max_relative = 1e-12);
+    let m = Ahp::new().method(PriorityMethod::ArithmeticMean).weigh(&a).unwrap();
     let exp = vec_of(&c["column_normalised_row_mean_weights"]);
     for (w, p) in m.weights().iter().zip(exp) {
         assert_relative_eq!(*w, p, max_relative = 1e-12);
     }
-    assert_relative_eq!(
-        m.lambda_max(),
-        c["lambda_from_row_mean"].as_f64().unwrap(),
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(m.lambda_max(), c["lambda_from_row_mean"].as_f64().unwrap(), max_relative = 1e-12);
 }
 
 #[test]
@@ -164,30 +137,15 @@ fn wang_chin_inconsistent_matrix_is_weighed_and_flagged() {
     let j = json("ahp_wang_chin2011_6x6.json");
     let a = matrix(&j["matrix"]);
     let fit = Ahp::new().weigh(&a).unwrap();
-    for (w, p) in fit
-        .weights()
-        .iter()
-        .zip([0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391])
-    {
+    for (w, p) in fit.weights().iter().zip([0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391]) {
         assert!((w - p).abs() <= 0.00005 + 1e-12, "{w} vs {p}");
     }
     assert_relative_eq!(fit.lambda_max(), 7.41987010192128, max_relative = 1e-11);
-    assert_relative_eq!(
-        fit.consistency_ratio(),
-        0.22901130676149675,
-        max_relative = 1e-10
-    );
+    assert_relative_eq!(fit.consistency_ratio(), 0.22901130676149675, max_relative = 1e-10);
     assert!(!fit.is_consistent());
     assert!(matches!(fit.warnings()[0], AhpWarning::Inconsistent { .. }));
-    let tl = Ahp::new()
-        .random_index(RandomIndex::TummalaLing1998)
-        .weigh(&a)
-        .unwrap();
-    assert_relative_eq!(
-        tl.consistency_ratio(),
-        0.22978962646403622,
-        max_relative = 1e-10
-    );
+    let tl = Ahp::new().random_index(RandomIndex::TummalaLing1998).weigh(&a).unwrap();
+    assert_relative_eq!(tl.consistency_ratio(), 0.22978962646403622, max_relative = 1e-10);
     let e = Ahp::new().strict(true).weigh(&a).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -198,11 +156,7 @@ fn wang_chin_inconsistent_matrix_is_weighed_and_flagged() {
 #[test]
 fn judgement_outside_scale_is_a_warning() {
     let fit = Ahp::new().weigh_upper_triangle(2, &[12.0]).unwrap();
-    assert!(
-        fit.warnings()
-            .iter()
-            .any(|w| matches!(w, AhpWarning::OutsideScale { row: 0, col: 1, .. }))
-    );
+    assert!(fit.warnings().iter().any(|w| matches!(w, AhpWarning::OutsideScale { row: 0, col: 1, .. })));
 }
 
 fn leader() -> Hierarchy {
@@ -223,11 +177,7 @@ fn leader_hierarchy_global_weights_and_cr_h() {
     // (Saaty 2005); global Nell .493, Moll .358, Sue .15; CR_H = .024640/.58 = .0425.
     let fit = Ahp::new().weigh_hierarchy(&leader()).unwrap();
     let root = &fit.nodes()[0].local;
-    for (w, p) in root
-        .weights()
-        .iter()
-        .zip([0.54757, 0.12656, 0.26995, 0.05593])
-    {
+    for (w, p) in root.weights().iter().zip([0.54757, 0.12656, 0.26995, 0.05593]) {
         assert!((w - p).abs() <= 0.000005 + 1e-12);
     }
     assert_relative_eq!(root.lambda_max(), 4.118418024313366, max_relative = 1e-11);
@@ -243,26 +193,14 @@ fn leader_hierarchy_global_weights_and_cr_h() {
     assert!((get("Sue") - 0.15).abs() <= 0.005);
     assert_relative_eq!(get("Nell"), 0.4927881882343744, max_relative = 1e-10);
     assert_relative_eq!(get("Moll"), 0.35813676942236544, max_relative = 1e-10);
-    assert_relative_eq!(
-        fit.leaves().iter().map(|l| l.global).sum::<f64>(),
-        1.0,
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(fit.leaves().iter().map(|l| l.global).sum::<f64>(), 1.0, max_relative = 1e-12);
     let lvl = fit.levels()[1];
-    assert!(
-        (lvl.weighted_ci - 0.02464).abs() < 5e-6,
-        "{}",
-        lvl.weighted_ci
-    );
+    assert!((lvl.weighted_ci - 0.02464).abs() < 5e-6, "{}", lvl.weighted_ci);
     assert!((lvl.cr.unwrap() - 0.0425).abs() < 5e-5);
     assert_relative_eq!(lvl.weighted_ri, 0.58, max_relative = 1e-12);
     // AHPy child CRs (Saaty 2005): Experience .035, Education .062, Charisma .069, Age .028
     for (node, cr) in s05.nodes()[1..].iter().zip([0.035, 0.062, 0.069, 0.028]) {
-        assert!(
-            (node.local.consistency_ratio() - cr).abs() <= 0.0005,
-            "{:?}",
-            node.path
-        );
+        assert!((node.local.consistency_ratio() - cr).abs() <= 0.0005, "{:?}", node.path);
     }
 }
 
@@ -272,9 +210,7 @@ fn group_ahp_aij_is_geometric_mean_of_judgements() {
     // AIP: w1 = (.8, .2), w2 = (.5, .5) -> sqrt(.4) : sqrt(.1) = 2 : 1 -> (2/3, 1/3) too.
     let m = |a: f64| DMatrix::from_row_slice(2, 2, &[1.0, a, 1.0 / a, 1.0]);
     for agg in [GroupAggregation::Judgements, GroupAggregation::Priorities] {
-        let g = Ahp::new()
-            .weigh_group(&[m(4.0), m(1.0)], None, agg)
-            .unwrap();
+        let g = Ahp::new().weigh_group(&[m(4.0), m(1.0)], None, agg).unwrap();
         assert_relative_eq!(g.weights().as_slice()[0], 2.0 / 3.0, max_relative = 1e-12);
         assert_eq!(g.individual().len(), 2);
     }
@@ -284,11 +220,7 @@ fn group_ahp_aij_is_geometric_mean_of_judgements() {
         .weigh_group(&[m(4.0), m(1.0)], Some(&ew), GroupAggregation::Judgements)
         .unwrap();
     let a = 4f64.powf(0.75);
-    assert_relative_eq!(
-        g.weights().as_slice()[0],
-        a / (1.0 + a),
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(g.weights().as_slice()[0], a / (1.0 + a), max_relative = 1e-12);
 }
 
 #[test]
@@ -330,9 +262,7 @@ fn entropy_min_max_variants() {
         .variant(EntropyVariant::MinMax)
         .weigh(&x, &dirs)
         .unwrap();
-    let exp = vec_of(
-        &case["variant_minmax_then_entropy_(Chinese_practice,_0*ln0=0)_computed"]["weights"],
-    );
+    let exp = vec_of(&case["variant_minmax_then_entropy_(Chinese_practice,_0*ln0=0)_computed"]["weights"]);
     for (w, p) in mm.weights().iter().zip(exp) {
         assert_relative_eq!(*w, p, max_relative = 1e-10);
     }
@@ -352,9 +282,7 @@ fn entropy_min_max_variants() {
         .variant(EntropyVariant::MinMax)
         .weigh(&x, &[C, B, C, B])
         .unwrap();
-    let exp = vec_of(
-        &case["variant_minmax_then_entropy_(Chinese_practice,_0*ln0=0)_computed"]["weights"],
-    );
+    let exp = vec_of(&case["variant_minmax_then_entropy_(Chinese_practice,_0*ln0=0)_computed"]["weights"]);
     for (w, p) in mm.weights().iter().zip(exp) {
         assert_relative_eq!(*w, p, max_relative = 1e-10);
     }
@@ -367,11 +295,7 @@ fn critic_tus_adali_benefit_and_cost() {
     let j = json("critic_tus_adali2019.json");
     let x = matrix(&j["matrix"]);
     let fit = Critic::new().weigh(&x, &[Direction::Benefit; 6]).unwrap();
-    for (w, p) in fit
-        .weights()
-        .iter()
-        .zip([0.157, 0.249, 0.168, 0.121, 0.154, 0.151])
-    {
+    for (w, p) in fit.weights().iter().zip([0.157, 0.249, 0.168, 0.121, 0.154, 0.151]) {
         assert!((w - p).abs() <= 0.0005 + 1e-12);
     }
     let full = vec_of(&j["computed"]["all_benefit"]["weights"]);
@@ -385,11 +309,7 @@ fn critic_tus_adali_benefit_and_cost() {
     let mut dirs = [Direction::Benefit; 6];
     dirs[0] = Direction::Cost;
     let fit = Critic::new().weigh(&x, &dirs).unwrap();
-    for (w, p) in fit
-        .weights()
-        .iter()
-        .zip([0.1841, 0.2130, 0.1422, 0.1583, 0.1684, 0.1340])
-    {
+    for (w, p) in fit.weights().iter().zip([0.1841, 0.2130, 0.1422, 0.1583, 0.1684, 0.1340]) {
         assert!((w - p).abs() <= 0.00005 + 1e-12, "{w} vs {p}");
     }
 }
@@ -423,26 +343,13 @@ fn std_cv_and_combination_by_hand() {
     let x = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, 2.0, 4.0, 3.0, 9.0]);
     let d = [Direction::Benefit; 2];
     let raw = StdDevWeights::new().normalize(false).weigh(&x, &d).unwrap();
-    assert_relative_eq!(
-        raw.weights().as_slice()[0],
-        1.0 / (1.0 + 13f64.sqrt()),
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(raw.weights().as_slice()[0], 1.0 / (1.0 + 13f64.sqrt()), max_relative = 1e-12);
     let cv = CvWeights::new().weigh(&x, &d).unwrap();
     let c2 = 13f64.sqrt() / 5.0;
-    assert_relative_eq!(
-        cv.weights().as_slice()[0],
-        0.5 / (0.5 + c2),
-        max_relative = 1e-12
-    );
+    assert_relative_eq!(cv.weights().as_slice()[0], 0.5 / (0.5 + c2), max_relative = 1e-12);
     let nrm = StdDevWeights::new().weigh(&x, &d).unwrap();
-    let s2 = ((2.0f64 / 7.0 - 3.0 / 7.0).powi(2) + (3.0f64 / 7.0).powi(2) + (4.0f64 / 7.0).powi(2))
-        / 2.0;
-    assert_relative_eq!(
-        nrm.weights().as_slice()[0],
-        0.5 / (0.5 + s2.sqrt()),
-        max_relative = 1e-12
-    );
+    let s2 = ((2.0f64 / 7.0 - 3.0 / 7.0).powi(2) + (3.0f64 / 7.0).powi(2) + (4.0f64 / 7.0).powi(2)) / 2.0;
+    assert_relative_eq!(nrm.weights().as_slice()[0], 0.5 / (0.5 + s2.sqrt()), max_relative = 1e-12);
     let e = Combination::Linear(1.5)
         .combine(raw.weights(), cv.weights())
         .unwrap_err();
@@ -456,32 +363,18 @@ fn normalisation_models_worked_example() {
     let cases: [(Normalization, [f64; 5]); 5] = [
         (Normalization::MinMax, [0.0, 0.2, 0.2, 0.6, 1.0]),
         (Normalization::ZScore, [-1.0, -0.5, -0.5, 0.5, 1.5]),
-        (
-            Normalization::PercentRank(RankTies::MidRank),
-            [0.1, 0.4, 0.4, 0.7, 0.9],
-        ),
-        (
-            Normalization::PercentRank(RankTies::RankOverN),
-            [0.2, 0.5, 0.5, 0.8, 1.0],
-        ),
-        (
-            Normalization::PercentRank(RankTies::ZeroToOne),
-            [0.0, 0.375, 0.375, 0.75, 1.0],
-        ),
+        (Normalization::PercentRank(RankTies::MidRank), [0.1, 0.4, 0.4, 0.7, 0.9]),
+        (Normalization::PercentRank(RankTies::RankOverN), [0.2, 0.5, 0.5, 0.8, 1.0]),
+        (Normalization::PercentRank(RankTies::ZeroToOne), [0.0, 0.375, 0.375, 0.75, 1.0]),
     ];
     for (m, exp) in cases {
-        let r = Normalize::new()
-            .method(m)
-            .apply(&x, &[Direction::Benefit])
-            .unwrap();
+        let r = Normalize::new().method(m).apply(&x, &[Direction::Benefit]).unwrap();
         for (a, b) in r.iter().zip(exp) {
             assert!((a - b).abs() < 1e-12, "{m}: {a} vs {b}");
         }
     }
     let c = DMatrix::from_column_slice(3, 1, &[7.0, 7.0, 7.0]);
-    let e = Normalize::new()
-        .apply(&c, &[Direction::Benefit])
-        .unwrap_err();
+    let e = Normalize::new().apply(&c, &[Direction::Benefit]).unwrap_err();
     assert!(e.to_string().contains("indicator column 0"));
     let z = Normalize::new()
         .constant(ConstantColumn::Zeros)
@@ -493,13 +386,8 @@ fn normalisation_models_worked_example() {
 #[test]
 fn errors_name_what_and_where() {
     let x = DMatrix::from_row_slice(2, 2, &[1.0, f64::NAN, 2.0, 3.0]);
-    let e = EntropyWeights::new()
-        .weigh(&x, &[Direction::Benefit; 2])
-        .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "`indicator matrix` has a non-finite value (NaN) at row 0, column 1"
-    );
+    let e = EntropyWeights::new().weigh(&x, &[Direction::Benefit; 2]).unwrap_err();
+    assert_eq!(e.to_string(), "`indicator matrix` has a non-finite value (NaN) at row 0, column 1");
     let x = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 2.0, 3.0]);
     let e = Critic::new().weigh(&x, &[Direction::Benefit]).unwrap_err();
     assert_eq!(
@@ -524,31 +412,16 @@ fn all_objective(x: &DMatrix<f64>) -> Vec<Option<Weights>> {
     let mut dirs = d.clone();
     dirs[0] = Direction::Cost;
     vec![
-        EntropyWeights::new()
-            .weigh(x, &d)
-            .ok()
-            .map(|f| f.weights().clone()),
+        EntropyWeights::new().weigh(x, &d).ok().map(|f| f.weights().clone()),
         EntropyWeights::new()
             .variant(EntropyVariant::Shifted(0.01))
             .weigh(x, &dirs)
             .ok()
             .map(|f| f.weights().clone()),
-        Critic::new()
-            .weigh(x, &dirs)
-            .ok()
-            .map(|f| f.weights().clone()),
-        StdDevWeights::new()
-            .weigh(x, &d)
-            .ok()
-            .map(|f| f.weights().clone()),
-        CvWeights::new()
-            .weigh(x, &d)
-            .ok()
-            .map(|f| f.weights().clone()),
-        Merec::new()
-            .weigh(x, &dirs)
-            .ok()
-            .map(|f| f.weights().clone()),
+        Critic::new().weigh(x, &dirs).ok().map(|f| f.weights().clone()),
+        StdDevWeights::new().weigh(x, &d).ok().map(|f| f.weights().clone()),
+        CvWeights::new().weigh(x, &d).ok().map(|f| f.weights().clone()),
+        Merec::new().weigh(x, &dirs).ok().map(|f| f.weights().clone()),
     ]
 }
 

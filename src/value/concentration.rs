@@ -186,10 +186,7 @@ impl Concentration {
         let n = self.n();
         let target = 1.0 - share;
         // largest k with L(k/n) <= target
-        let k = self
-            .lorenz
-            .partition_point(|&l| l <= target)
-            .saturating_sub(1);
+        let k = self.lorenz.partition_point(|&l| l <= target).saturating_sub(1);
         if k >= n {
             return Ok(0.0);
         }
@@ -293,10 +290,7 @@ pub struct GroupShare {
 /// assert!((rows[1].value_share - 0.75).abs() < 1e-12);
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
-pub fn shares_by<K: Ord + Clone + fmt::Display>(
-    values: &[f64],
-    keys: &[K],
-) -> Result<Vec<GroupShare>> {
+pub fn shares_by<K: Ord + Clone + fmt::Display>(values: &[f64], keys: &[K]) -> Result<Vec<GroupShare>> {
     let all = Concentration::new(values)?;
     crate::validate::same_len("group keys", values.len(), keys.len())?;
     let mut groups: BTreeMap<K, Vec<f64>> = BTreeMap::new();

@@ -95,11 +95,7 @@ impl fmt::Display for DimensionWeights {
                 a.lambda_max(),
                 a.consistency_ratio(),
                 a.random_index(),
-                if a.is_consistent() {
-                    ""
-                } else {
-                    " -- above threshold"
-                }
+                if a.is_consistent() { "" } else { " -- above threshold" }
             )?;
         }
         Ok(())
@@ -242,8 +238,9 @@ impl ValueIndex {
         let sub = x.select_columns(cols.iter());
         let r = self.normalize.apply(&sub, &dirs)?;
         let k = cols.len();
-        let check =
-            |w: &Weights| crate::validate::same_len(&format!("{d}-value weights"), k, w.len());
+        let check = |w: &Weights| {
+            crate::validate::same_len(&format!("{d}-value weights"), k, w.len())
+        };
         let (method, weights, ahp, objective) = match source {
             WeightSource::Equal => (WeightingMethod::Fixed, Weights::uniform(k)?, None, None),
             WeightSource::Fixed(w) => {
@@ -252,12 +249,7 @@ impl ValueIndex {
             }
             WeightSource::Ahp(a) => {
                 check(a.weights())?;
-                (
-                    WeightingMethod::Ahp,
-                    a.weights().clone(),
-                    Some(a.clone()),
-                    None,
-                )
+                (WeightingMethod::Ahp, a.weights().clone(), Some(a.clone()), None)
             }
             WeightSource::Objective(m) => {
                 let o = m.weigh(&sub, &dirs)?;

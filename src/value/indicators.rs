@@ -140,30 +140,10 @@ impl IndicatorSystem {
                 i("tenure_months", C, B, "months since net entry (在网时长)"),
                 i("payment_record", C, B, "share of bills paid on time"),
                 i("profit_contribution", C, B, "revenue minus cost to serve"),
-                i(
-                    "spending_growth",
-                    P,
-                    B,
-                    "mean spend last k months / previous k months - 1",
-                ),
-                i(
-                    "vas_use",
-                    P,
-                    B,
-                    "share of revenue from value-added services",
-                ),
-                i(
-                    "social_influence",
-                    P,
-                    B,
-                    "in-net call-circle size (distinct contacts)",
-                ),
-                i(
-                    "group_membership",
-                    P,
-                    B,
-                    "1 if a member of a group (corporate) account",
-                ),
+                i("spending_growth", P, B, "mean spend last k months / previous k months - 1"),
+                i("vas_use", P, B, "share of revenue from value-added services"),
+                i("social_influence", P, B, "in-net call-circle size (distinct contacts)"),
+                i("group_membership", P, B, "1 if a member of a group (corporate) account"),
                 i("credit_rating", P, B, "credit or loyalty star level"),
                 i("churn_propensity", P, Cost, "churn model score"),
             ],
@@ -222,11 +202,7 @@ impl IndicatorSystem {
 
 impl fmt::Display for IndicatorSystem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{:<22} {:<10} {:<12} definition",
-            "indicator", "dimension", "direction"
-        )?;
+        writeln!(f, "{:<22} {:<10} {:<12} definition", "indicator", "dimension", "direction")?;
         for i in &self.indicators {
             writeln!(
                 f,

@@ -335,10 +335,7 @@ impl fmt::Display for ValueMatrixFit {
         writeln!(
             f,
             "value matrix: current split {} at {:.4}, potential split {} at {:.4}",
-            self.current_split,
-            self.current_threshold,
-            self.potential_split,
-            self.potential_threshold
+            self.current_split, self.current_threshold, self.potential_split, self.potential_threshold
         )?;
         write_summary(f, &self.summary)
     }
@@ -359,8 +356,7 @@ pub(crate) fn write_summary(f: &mut fmt::Formatter<'_>, rows: &[SegmentSummary])
             r.segment.to_string(),
             r.customers,
             100.0 * r.share,
-            r.revenue_share
-                .map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x)),
+            r.revenue_share.map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x)),
             opt(r.mean_arpu, 2),
             opt(r.mean_current, 4),
             opt(r.mean_potential, 4),
@@ -615,12 +611,7 @@ impl SegmentAccumulator {
         self.summary(book, self.revenue_seen, self.arpu_seen)
     }
 
-    fn summary(
-        &self,
-        book: &StrategyBook,
-        with_revenue: bool,
-        with_arpu: bool,
-    ) -> Vec<SegmentSummary> {
+    fn summary(&self, book: &StrategyBook, with_revenue: bool, with_arpu: bool) -> Vec<SegmentSummary> {
         let n: u64 = self.counts.iter().sum();
         let total_rev: f64 = self.revenue.iter().map(|s| s.value()).sum();
         ValueSegment::ALL
@@ -673,9 +664,6 @@ mod tests {
             .split(Split::Fixed(0.5))
             .classify(&[0.5, 0.4], &[0.5, 0.6], None, None)
             .unwrap();
-        assert_eq!(
-            fit.segments(),
-            &[ValueSegment::Valuable, ValueSegment::Potential]
-        );
+        assert_eq!(fit.segments(), &[ValueSegment::Valuable, ValueSegment::Potential]);
     }
 }

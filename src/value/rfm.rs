@@ -228,11 +228,7 @@ impl Rfm {
                     .iter()
                     .map(|v| {
                         let above = breaks.iter().filter(|b| v > b).count() as u8;
-                        if reverse {
-                            self.bins - above
-                        } else {
-                            1 + above
-                        }
+                        if reverse { self.bins - above } else { 1 + above }
                     })
                     .collect();
                 (scores, breaks)
@@ -320,12 +316,7 @@ impl RfmScores {
 
 impl fmt::Display for RfmScores {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "RFM scores ({:?}), {} customers",
-            self.scoring,
-            self.codes.len()
-        )?;
+        writeln!(f, "RFM scores ({:?}), {} customers", self.scoring, self.codes.len())?;
         for (name, b) in ["R", "F", "M"].iter().zip(&self.breaks) {
             if !b.is_empty() {
                 let s: Vec<String> = b.iter().map(|v| format!("{v:.2}")).collect();

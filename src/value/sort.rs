@@ -54,9 +54,7 @@ mod tests {
         let mut s: u64 = 42;
         let mut v: Vec<f64> = (0..10_000i32)
             .map(|i| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 match i % 97 {
                     0 => 0.0,
                     1 => -0.0,

@@ -44,11 +44,7 @@ fn tier_rows(names: &[String], tier_of: &[usize], value: &[f64]) -> Vec<TierRow>
 }
 
 fn write_rows(f: &mut fmt::Formatter<'_>, rows: &[TierRow]) -> fmt::Result {
-    writeln!(
-        f,
-        "{:<12} {:>10} {:>8} {:>8} {:>12}",
-        "tier", "customers", "share", "value", "mean"
-    )?;
+    writeln!(f, "{:<12} {:>10} {:>8} {:>8} {:>12}", "tier", "customers", "share", "value", "mean")?;
     for r in rows {
         writeln!(
             f,
@@ -57,8 +53,7 @@ fn write_rows(f: &mut fmt::Formatter<'_>, rows: &[TierRow]) -> fmt::Result {
             r.customers,
             100.0 * r.customer_share,
             100.0 * r.value_share,
-            r.mean_value
-                .map_or_else(|| "-".into(), |m| format!("{m:.2}"))
+            r.mean_value.map_or_else(|| "-".into(), |m| format!("{m:.2}"))
         )?;
     }
     Ok(())
@@ -123,10 +118,7 @@ impl VipTiers {
         }
         t.sort_by(|a, b| b.1.total_cmp(&a.1));
         if t.windows(2).any(|w| !(w[0].1 > w[1].1)) {
-            return Err(Error::input(
-                "VIP tiers",
-                "two tiers have the same threshold",
-            ));
+            return Err(Error::input("VIP tiers", "two tiers have the same threshold"));
         }
         Ok(VipTiers { tiers: t })
     }
@@ -293,10 +285,7 @@ impl CustomerPyramid {
     /// [`Error::InvalidOption`] for bad shares; [`Error::Empty`]; [`Error::NonFiniteAt`];
     /// [`Error::DimensionMismatch`].
     pub fn classify(&self, value: &[f64], revenue: Option<&[f64]>) -> Result<PyramidFit> {
-        for (name, s) in ["platinum share", "gold share", "iron share"]
-            .iter()
-            .zip(self.shares)
-        {
+        for (name, s) in ["platinum share", "gold share", "iron share"].iter().zip(self.shares) {
             crate::validate::open_unit(name, s)?;
         }
         let total: f64 = self.shares.iter().sum();
@@ -505,11 +494,7 @@ impl GroupValue {
                     group_revenue: group_revenue[k],
                     influence,
                     value,
-                    share_of_total: if total.abs() > 0.0 {
-                        value / total
-                    } else {
-                        0.0
-                    },
+                    share_of_total: if total.abs() > 0.0 { value / total } else { 0.0 },
                 }
             })
             .collect();

@@ -586,20 +586,12 @@ impl AhpWeights {
 
 impl fmt::Display for AhpWeights {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "AHP priorities ({}, n = {})",
-            self.options.method, self.n
-        )?;
+        writeln!(f, "AHP priorities ({}, n = {})", self.options.method, self.n)?;
         writeln!(f, "{:>6}  {:>10}", "item", "weight")?;
         for (i, w) in self.weights.iter().enumerate() {
             writeln!(f, "{:>6}  {:>10.6}", i + 1, w)?;
         }
-        writeln!(
-            f,
-            "lambda_max = {:.6}, CI = {:.6}",
-            self.lambda_max, self.ci
-        )?;
+        writeln!(f, "lambda_max = {:.6}, CI = {:.6}", self.lambda_max, self.ci)?;
         match self.random_index_value {
             Some(ri) => writeln!(
                 f,
@@ -656,22 +648,11 @@ mod tests {
              a[0][1] = 3 within 1e-6, got 0.333"
         );
         let a = DMatrix::from_row_slice(2, 2, &[1.0, -3.0, 0.5, 1.0]);
-        assert!(
-            Ahp::new()
-                .weigh(&a)
-                .unwrap_err()
-                .to_string()
-                .contains("row 0, column 1")
-        );
+        assert!(Ahp::new().weigh(&a).unwrap_err().to_string().contains("row 0, column 1"));
         let a = DMatrix::from_element(11, 11, 1.0);
         let e = Ahp::new().weigh(&a).unwrap_err();
         assert!(e.to_string().contains("Saaty (1980) covers n up to 10"));
-        assert!(
-            Ahp::new()
-                .random_index(RandomIndex::Saaty2005)
-                .weigh(&a)
-                .is_ok()
-        );
+        assert!(Ahp::new().random_index(RandomIndex::Saaty2005).weigh(&a).is_ok());
     }
 
     #[test]

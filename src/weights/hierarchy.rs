@@ -280,16 +280,15 @@ impl Ahp {
         let max_depth = nodes.iter().map(|n| n.depth).max().unwrap_or(0);
         let levels = (0..=max_depth)
             .map(|d| {
-                let (ci, ri) =
-                    nodes
-                        .iter()
-                        .filter(|n| n.depth == d)
-                        .fold((0.0, 0.0), |(ci, ri), n| {
-                            (
-                                ci + n.global * n.local.consistency_index(),
-                                ri + n.global * n.local.random_index_value().unwrap_or(0.0),
-                            )
-                        });
+                let (ci, ri) = nodes.iter().filter(|n| n.depth == d).fold(
+                    (0.0, 0.0),
+                    |(ci, ri), n| {
+                        (
+                            ci + n.global * n.local.consistency_index(),
+                            ri + n.global * n.local.random_index_value().unwrap_or(0.0),
+                        )
+                    },
+                );
                 LevelConsistency {
                     depth: d,
                     weighted_ci: ci,

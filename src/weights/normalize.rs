@@ -267,11 +267,7 @@ impl Normalize {
                     return self.constant_fallback(j, out);
                 }
                 for (o, &v) in out.iter_mut().zip(x) {
-                    *o = if cost {
-                        (hi - v) / range
-                    } else {
-                        (v - lo) / range
-                    };
+                    *o = if cost { (hi - v) / range } else { (v - lo) / range };
                 }
             }
             Normalization::ZScore => {
@@ -368,10 +364,9 @@ impl Normalize {
 }
 
 pub(crate) fn min_max(x: &[f64]) -> (f64, f64) {
-    x.iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        })
+    x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+        (lo.min(v), hi.max(v))
+    })
 }
 
 fn positive_column(x: &[f64], j: usize, what: &str) -> Result<()> {
@@ -453,30 +448,15 @@ mod tests {
     fn models_section_1_worked_example() {
         // MODELS.md §1: min-max (0,.2,.2,.6,1); z (-1,-.5,-.5,.5,1.5) with mean 30, s 20.
         let n = Normalize::new();
-        close(
-            &n.column(&X, Direction::Benefit).unwrap(),
-            &[0.0, 0.2, 0.2, 0.6, 1.0],
-        );
+        close(&n.column(&X, Direction::Benefit).unwrap(), &[0.0, 0.2, 0.2, 0.6, 1.0]);
         let z = n.method(Normalization::ZScore);
-        close(
-            &z.column(&X, Direction::Benefit).unwrap(),
-            &[-1.0, -0.5, -0.5, 0.5, 1.5],
-        );
+        close(&z.column(&X, Direction::Benefit).unwrap(), &[-1.0, -0.5, -0.5, 0.5, 1.5]);
         let pr = n.method(Normalization::PercentRank(RankTies::MidRank));
-        close(
-            &pr.column(&X, Direction::Benefit).unwrap(),
-            &[0.1, 0.4, 0.4, 0.7, 0.9],
-        );
+        close(&pr.column(&X, Direction::Benefit).unwrap(), &[0.1, 0.4, 0.4, 0.7, 0.9]);
         let pr = n.method(Normalization::PercentRank(RankTies::RankOverN));
-        close(
-            &pr.column(&X, Direction::Benefit).unwrap(),
-            &[0.2, 0.5, 0.5, 0.8, 1.0],
-        );
+        close(&pr.column(&X, Direction::Benefit).unwrap(), &[0.2, 0.5, 0.5, 0.8, 1.0]);
         let pr = n.method(Normalization::PercentRank(RankTies::ZeroToOne));
-        close(
-            &pr.column(&X, Direction::Benefit).unwrap(),
-            &[0.0, 0.375, 0.375, 0.75, 1.0],
-        );
+        close(&pr.column(&X, Direction::Benefit).unwrap(), &[0.0, 0.375, 0.375, 0.75, 1.0]);
     }
 
     #[test]
@@ -484,29 +464,14 @@ mod tests {
         // cost min-max: (60 - x)/50 = (1, .8, .8, .4, 0); target 20: |x-20| = (10,0,0,20,40),
         // max 40 -> 1 - d/40 = (.75, 1, 1, .5, 0).
         let n = Normalize::new();
-        close(
-            &n.column(&X, Direction::Cost).unwrap(),
-            &[1.0, 0.8, 0.8, 0.4, 0.0],
-        );
-        close(
-            &n.column(&X, Direction::Target(20.0)).unwrap(),
-            &[0.75, 1.0, 1.0, 0.5, 0.0],
-        );
+        close(&n.column(&X, Direction::Cost).unwrap(), &[1.0, 0.8, 0.8, 0.4, 0.0]);
+        close(&n.column(&X, Direction::Target(20.0)).unwrap(), &[0.75, 1.0, 1.0, 0.5, 0.0]);
         // sum: Σ = 150; max: x/60; vector: sqrt(100+400+400+1600+3600) = sqrt(6100).
-        let s = n
-            .method(Normalization::Sum)
-            .column(&X, Direction::Benefit)
-            .unwrap();
+        let s = n.method(Normalization::Sum).column(&X, Direction::Benefit).unwrap();
         assert!((s[0] - 10.0 / 150.0).abs() < 1e-15);
-        let m = n
-            .method(Normalization::Max)
-            .column(&X, Direction::Cost)
-            .unwrap();
+        let m = n.method(Normalization::Max).column(&X, Direction::Cost).unwrap();
         assert!((m[4] - 10.0 / 60.0).abs() < 1e-15);
-        let v = n
-            .method(Normalization::Vector)
-            .column(&X, Direction::Benefit)
-            .unwrap();
+        let v = n.method(Normalization::Vector).column(&X, Direction::Benefit).unwrap();
         assert!((v[4] - 60.0 / 6100f64.sqrt()).abs() < 1e-15);
     }
 
@@ -516,10 +481,7 @@ mod tests {
         let e = Normalize::new()
             .apply(&x, &[Direction::Benefit, Direction::Benefit])
             .unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("invalid indicator column 1: the column is constant")
-        );
+        assert!(e.to_string().starts_with("invalid indicator column 1: the column is constant"));
         let r = Normalize::new()
             .constant(ConstantColumn::Ones)
             .apply(&x, &[Direction::Benefit, Direction::Benefit])

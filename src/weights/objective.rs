@@ -91,12 +91,7 @@ impl fmt::Display for ObjectiveWeights {
     }
 }
 
-fn check_matrix(
-    x: &DMatrix<f64>,
-    directions: &[Direction],
-    min_rows: usize,
-    what: &str,
-) -> Result<()> {
+fn check_matrix(x: &DMatrix<f64>, directions: &[Direction], min_rows: usize, what: &str) -> Result<()> {
     if x.nrows() == 0 || x.ncols() == 0 {
         return Err(Error::Empty {
             what: "indicator matrix".into(),
@@ -114,11 +109,7 @@ fn check_matrix(
     Ok(())
 }
 
-fn finish(
-    method: WeightingMethod,
-    scores: Vec<f64>,
-    entropy: Option<Vec<f64>>,
-) -> Result<ObjectiveWeights> {
+fn finish(method: WeightingMethod, scores: Vec<f64>, entropy: Option<Vec<f64>>) -> Result<ObjectiveWeights> {
     let weights = Weights::from_scores(&scores).map_err(|_| {
         Error::input(
             "indicator matrix",
@@ -406,9 +397,7 @@ impl StdDevWeights {
         } else {
             x.clone()
         };
-        let scores: Vec<f64> = (0..r.ncols())
-            .map(|j| sample_sd(r.column(j).as_slice()))
-            .collect();
+        let scores: Vec<f64> = (0..r.ncols()).map(|j| sample_sd(r.column(j).as_slice())).collect();
         finish(WeightingMethod::StdDev, scores, None)
     }
 }
@@ -462,9 +451,7 @@ impl CvWeights {
             if !(mean > 0.0) {
                 return Err(Error::input(
                     format!("indicator column {j}"),
-                    format!(
-                        "its mean is {mean}; the coefficient of variation needs a positive mean"
-                    ),
+                    format!("its mean is {mean}; the coefficient of variation needs a positive mean"),
                 ));
             }
             scores.push(sample_sd(c) / mean);
@@ -648,8 +635,8 @@ mod tests {
             5,
             4,
             &[
-                450.0, 8000.0, 54.0, 145.0, 10.0, 9100.0, 2.0, 160.0, 100.0, 8200.0, 31.0, 153.0,
-                220.0, 9300.0, 1.0, 162.0, 5.0, 8400.0, 23.0, 158.0,
+                450.0, 8000.0, 54.0, 145.0, 10.0, 9100.0, 2.0, 160.0, 100.0, 8200.0, 31.0,
+                153.0, 220.0, 9300.0, 1.0, 162.0, 5.0, 8400.0, 23.0, 158.0,
             ],
         );
         use Direction::{Benefit as B, Cost as C};

@@ -111,10 +111,9 @@ impl RandomIndex {
         let i = n - 1;
         match self {
             RandomIndex::Saaty1980 => SAATY_1980.get(i).copied(),
-            RandomIndex::Saaty1980ExtCommon => SAATY_1980
-                .get(i)
-                .or_else(|| EXT_COMMON.get(i - 10))
-                .copied(),
+            RandomIndex::Saaty1980ExtCommon => {
+                SAATY_1980.get(i).or_else(|| EXT_COMMON.get(i - 10)).copied()
+            }
             RandomIndex::Saaty1980ExtPyDecision => SAATY_1980
                 .get(i)
                 .or_else(|| EXT_PYDECISION.get(i - 10))
