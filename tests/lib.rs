@@ -13,6 +13,7 @@ mod common;
 
 mod clv;
 mod lifecycle;
+mod pipeline;
 mod pls;
 mod regression;
 mod regression_nist;
