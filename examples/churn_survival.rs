@@ -163,7 +163,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .filter(|&i| contract[i] == "Month-to-month" && tenure[i] >= 1.0)
         .collect();
     let months: Vec<u32> = mtm.iter().map(|&i| tenure[i] as u32).collect();
-    let left: Vec<bool> = mtm.iter().map(|&i| churn[i] == 1.0).collect();
+    let left: Vec<bool> = mtm.iter().map(|&i| churn[i] > 0.5).collect();
     let sbg = Sbg::new().fit_individual(&months, &left)?;
     let params = sbg.params();
     println!(
