@@ -4,8 +4,8 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
 
+use super::inference;
 use super::options::Ols;
 use crate::{Error, Result, validate};
 
@@ -392,77 +392,39 @@ impl OlsSummary {
     }
     /// R² (uncentred without an intercept).
     pub fn r_squared(&self) -> f64 {
-        1.0 - self.rss / self.tss
+        inference::r_squared(self.rss, self.ess(), self.tss)
     }
     /// Adjusted R².
     pub fn adj_r_squared(&self) -> f64 {
-        let i = usize::from(self.intercept);
-        1.0 - (1.0 - self.r_squared()) * (self.n - i) as f64 / self.df_residual() as f64
+        inference::adj_r_squared(self.r_squared(), self.n, self.intercept, self.df_residual())
     }
     /// ANOVA F statistic; `None` without predictors.
     pub fn f_statistic(&self) -> Option<f64> {
-        let df_m = self.df_model();
-        if df_m == 0 {
-            return None;
-        }
-        let ms = self.rss / self.df_residual() as f64;
-        if ms == 0.0 {
-            return Some(f64::INFINITY);
-        }
-        Some((self.ess() / df_m as f64) / ms)
+        inference::f_statistic(self.ess(), self.rss, self.df_model(), self.df_residual())
     }
     /// p value of the F statistic.
     pub fn f_p_value(&self) -> Option<f64> {
-        let f = self.f_statistic()?;
-        if f.is_infinite() {
-            return Some(0.0);
-        }
-        FisherSnedecor::new(self.df_model() as f64, self.df_residual() as f64)
-            .ok()
-            .map(|d| d.sf(f))
+        inference::f_p_value(self.f_statistic(), self.df_model(), self.df_residual())
     }
     /// t statistics.
     pub fn t_values(&self) -> DVector<f64> {
-        self.coefficients.zip_map(&self.std_errors, |b, se| {
-            if se > 0.0 {
-                b / se
-            } else if b == 0.0 {
-                0.0
-            } else {
-                b.signum() * f64::INFINITY
-            }
-        })
+        inference::t_values(&self.coefficients, &self.std_errors)
     }
     /// Two-sided p values.
     pub fn p_values(&self) -> DVector<f64> {
-        let t = self.t_values();
-        match StudentsT::new(0.0, 1.0, self.df_residual() as f64) {
-            Ok(d) => t.map(|t| {
-                if t.is_infinite() {
-                    0.0
-                } else {
-                    (2.0 * d.sf(t.abs())).min(1.0)
-                }
-            }),
-            Err(_) => t.map(|_| 1.0),
-        }
+        inference::p_values(&self.t_values(), self.df_residual())
     }
     /// Confidence intervals at the options' level.
     ///
     /// # Errors
     /// Never for a summary made by `finish` (the level was validated there).
     pub fn conf_int(&self) -> Result<Vec<(f64, f64)>> {
-        let level = self.options.get_confidence_level();
-        validate::open_unit("confidence_level", level)?;
-        let d = StudentsT::new(0.0, 1.0, self.df_residual() as f64)
-            .map_err(|_| Error::option("confidence_level", level, "in (0, 1)"))?;
-        let q = d.inverse_cdf(0.5 + level / 2.0);
-        Ok(self
-            .coefficients
-            .iter()
-            .zip(self.std_errors.iter())
-            .map(|(b, s)| (b - q * s, b + q * s))
-            .collect())
+        inference::conf_int(
+            &self.coefficients,
+            &self.std_errors,
+            self.df_residual(),
+            self.options.get_confidence_level(),
+        )
     }
 }
 

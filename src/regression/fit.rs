@@ -1,7 +1,7 @@
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
 
+use super::inference;
 use super::options::{CovarianceType, Ols};
 use super::qr::Core;
 use crate::{Error, Result, validate};
@@ -263,75 +263,39 @@ impl OlsFit {
     /// Computed as `1 - RSS/TSS` when the residual part is the smaller, else as `ESS/TSS`,
     /// so that neither a near-perfect nor a near-useless fit loses digits to cancellation.
     pub fn r_squared(&self) -> f64 {
-        if self.rss <= self.ess {
-            1.0 - self.rss / self.tss
-        } else {
-            self.ess / self.tss
-        }
+        inference::r_squared(self.rss, self.ess, self.tss)
     }
 
     /// Adjusted R² = 1 - (1 - R²)(n - i)/(n - p), with i = 1 with an intercept, 0 without.
     pub fn adj_r_squared(&self) -> f64 {
-        let i = usize::from(self.has_intercept());
-        1.0 - (1.0 - self.r_squared()) * (self.n - i) as f64 / self.df_residual() as f64
+        inference::adj_r_squared(
+            self.r_squared(),
+            self.n,
+            self.has_intercept(),
+            self.df_residual(),
+        )
     }
 
     /// Overall F statistic of the ANOVA table, `(ESS/df_model) / (RSS/df_resid)`, on the
     /// classical covariance whatever the chosen covariance type (SPSS prints this one).
     /// `None` for a model with no predictors.
     pub fn f_statistic(&self) -> Option<f64> {
-        let df_m = self.df_model();
-        if df_m == 0 {
-            return None;
-        }
-        let ms_resid = self.rss / self.df_residual() as f64;
-        if ms_resid == 0.0 {
-            return Some(f64::INFINITY);
-        }
-        Some((self.ess() / df_m as f64) / ms_resid)
+        inference::f_statistic(self.ess, self.rss, self.df_model(), self.df_residual())
     }
 
     /// p value of [`OlsFit::f_statistic`], from the F distribution's survival function.
     pub fn f_p_value(&self) -> Option<f64> {
-        let f = self.f_statistic()?;
-        if f.is_nan() || f < 0.0 {
-            return None;
-        }
-        if f.is_infinite() {
-            return Some(0.0);
-        }
-        let dist = FisherSnedecor::new(self.df_model() as f64, self.df_residual() as f64).ok()?;
-        Some(dist.sf(f))
+        inference::f_p_value(self.f_statistic(), self.df_model(), self.df_residual())
     }
 
     /// t statistics `B / SE`. A zero SE (exact fit) gives ±∞, or 0 for a zero coefficient.
     pub fn t_values(&self) -> DVector<f64> {
-        self.coefficients.zip_map(&self.std_errors, |b, se| {
-            if se > 0.0 {
-                b / se
-            } else if b == 0.0 {
-                0.0
-            } else {
-                b.signum() * f64::INFINITY
-            }
-        })
+        inference::t_values(&self.coefficients, &self.std_errors)
     }
 
     /// Two-sided p values of the t statistics, `2·sf(|t|)` of Student's t on `n - p` df.
     pub fn p_values(&self) -> DVector<f64> {
-        let t = self.t_values();
-        match StudentsT::new(0.0, 1.0, self.df_residual() as f64) {
-            Ok(dist) => t.map(|t| {
-                if t.is_nan() {
-                    1.0
-                } else if t.is_infinite() {
-                    0.0
-                } else {
-                    (2.0 * dist.sf(t.abs())).min(1.0)
-                }
-            }),
-            Err(_) => t.map(|_| 1.0),
-        }
+        inference::p_values(&self.t_values(), self.df_residual())
     }
 
     /// Confidence intervals `B ± t_{(1+level)/2, n-p} · SE`, one `(lower, upper)` per
@@ -340,16 +304,12 @@ impl OlsFit {
     /// # Errors
     /// [`Error::InvalidOption`] if `level` is not in (0, 1).
     pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
-        validate::open_unit("confidence_level", level)?;
-        let dist = StudentsT::new(0.0, 1.0, self.df_residual() as f64)
-            .map_err(|_| Error::option("confidence_level", level, "in (0, 1)"))?;
-        let q = dist.inverse_cdf(0.5 + level / 2.0);
-        Ok(self
-            .coefficients
-            .iter()
-            .zip(self.std_errors.iter())
-            .map(|(b, se)| (b - q * se, b + q * se))
-            .collect())
+        inference::conf_int(
+            &self.coefficients,
+            &self.std_errors,
+            self.df_residual(),
+            level,
+        )
     }
 
     /// Residuals `y - ŷ`.

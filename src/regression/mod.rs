@@ -92,6 +92,7 @@ mod collinearity;
 mod diagnostics;
 mod fit;
 mod importance;
+mod inference;
 mod options;
 mod prediction;
 mod qr;
