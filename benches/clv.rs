@@ -1,4 +1,4 @@
-//! Benches for `crm_analytics::clv`: the five anchor workloads of `../shared/anchors/bench.py`
+//! Benches for `crm_analytics::clv`: the five anchor workloads of the anchor harness (`shared/anchors/bench.py`)
 //! (`sbg_fit`, `bgnbd_cdnow`, `gg_cdnow`, `pnbd_cdnow`, `bgnbd_scale`) on the same data,
 //! read from `tests/data/` (the anchors read the identical files from `refdata/`).
 #![allow(
