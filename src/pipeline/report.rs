@@ -533,12 +533,7 @@ impl fmt::Display for CrmReport {
             "segment", "customers", "share", "revenue", "mean ARPU"
         )?;
         for s in &v.segments {
-            let acts: Vec<String> = s
-                .strategy
-                .actions
-                .iter()
-                .map(|a| format!("{a:?}"))
-                .collect();
+            let acts: Vec<String> = s.strategy.actions.iter().map(|a| a.to_string()).collect();
             writeln!(
                 f,
                 "  {:<13} {:>9} {:>8} {:>9} {:>10}  {}",
@@ -558,10 +553,10 @@ impl fmt::Display for CrmReport {
             "segment", "stage", "customers", "revenue"
         )?;
         for c in &v.cells {
-            let acts: Vec<String> = c.actions.iter().map(|a| format!("{a:?}")).collect();
+            let acts: Vec<String> = c.actions.iter().map(|a| a.to_string()).collect();
             writeln!(
                 f,
-                "  {:<13} {:<12} {:>9} {:>8}  {:?}: {}",
+                "  {:<13} {:<12} {:>9} {:>8}  {}: {}",
                 c.segment,
                 c.stage.map_or_else(|| "-".into(), |s| s.to_string()),
                 c.customers,
@@ -647,7 +642,7 @@ impl fmt::Display for CrmReport {
                 let q = s
                     .ipa
                     .point(&d.name)
-                    .map_or_else(|| "-".into(), |p| format!("{:?}", p.quadrant));
+                    .map_or_else(|| "-".into(), |p| p.quadrant.to_string());
                 writeln!(
                     f,
                     "  {:<13} {:>8.3} {:>8} {:>8.4} {:>7.2}  {q}",
