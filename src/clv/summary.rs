@@ -60,7 +60,7 @@ use crate::{Error, Result};
 /// let c = &s.customers()[0];
 /// assert_eq!(c.frequency, 2.0);
 /// assert!((c.recency - 30.428_571).abs() < 1e-6 && (c.age - 38.857_143).abs() < 1e-6);
-/// assert!((c.mean_repeat_spend.unwrap() - 22.345).abs() < 1e-12);
+/// assert!(c.mean_repeat_spend.is_some_and(|v| (v - 22.345).abs() < 1e-12));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

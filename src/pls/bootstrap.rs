@@ -90,9 +90,9 @@ impl fmt::Display for SignChange {
 ///     .path("Quality", "Satisfaction");
 /// let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// let boot = Bootstrap::new().resamples(200).seed(7).run(&fit)?;
-/// let path = boot.path("Quality", "Satisfaction").expect("the model has this path");
-/// assert!(path.std_error.unwrap_or(0.0) > 0.0);
-/// assert!(path.ci_lower <= path.original && path.original <= path.ci_upper);
+/// let path = boot.path("Quality", "Satisfaction");
+/// assert!(path.is_some_and(|p| p.std_error.unwrap_or(0.0) > 0.0));
+/// assert!(path.is_some_and(|p| p.ci_lower <= p.original && p.original <= p.ci_upper));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -542,8 +542,8 @@ fn summarise(label: String, original: f64, v: &mut [f64], alpha: f64) -> Estimat
 /// #     .path("Quality", "Satisfaction");
 /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
-/// let e = boot.path("Quality", "Satisfaction").expect("the model has this path");
-/// assert!(e.ci_lower <= e.ci_upper && e.std_error.is_some());
+/// let e = boot.path("Quality", "Satisfaction");
+/// assert!(e.is_some_and(|e| e.ci_lower <= e.ci_upper && e.std_error.is_some()));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -844,8 +844,8 @@ impl BootstrapFit {
     /// #     .path("Quality", "Satisfaction");
     /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
     /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
-    /// let t = boot.total_effect("Quality", "Satisfaction").expect("a directed path");
-    /// assert!(t.ci_lower <= t.ci_upper);
+    /// let t = boot.total_effect("Quality", "Satisfaction");
+    /// assert!(t.is_some_and(|t| t.ci_lower <= t.ci_upper));
     /// # Ok::<(), crm_analytics::Error>(())
     /// ```
     #[must_use]

@@ -19,7 +19,7 @@ use crate::{Error, Probability, Result};
 ///
 /// let a = RetentionOffer::from_economics(0, Probability::new(0.5)?, Probability::new(0.4)?, 1000.0, 50.0)?;
 /// assert!((a.gain() - 150.0).abs() < 1e-9);
-/// assert!((a.roi().unwrap() - 3.0).abs() < 1e-12);
+/// assert!(a.roi().is_some_and(|v| (v - 3.0).abs() < 1e-12));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ use crate::{Error, Probability, Result};
 /// let a = OfferEconomics::evaluate(Probability::new(0.5)?, Probability::new(0.4)?, 1000.0, 50.0)?;
 /// assert!((a.max_justified_spend() - 200.0).abs() < 1e-9);
 /// assert!((a.expected_gain() - 150.0).abs() < 1e-9);
-/// assert!((a.roi().unwrap() - 3.0).abs() < 1e-12);
+/// assert!(a.roi().is_some_and(|v| (v - 3.0).abs() < 1e-12));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 ///

@@ -65,9 +65,9 @@ pub enum MatchRanking {
 /// let tiers = [Tier::HighEnd, Tier::HighEnd, Tier::Mass, Tier::Mass];
 /// let fit = CostMatching::new().fit(&value, &cost, Some(&tiers), None)?;
 /// // customer 0: cost share .2, value share .4 -> 0.5 (under-served)
-/// assert!((fit.indices()[0].unwrap() - 0.5).abs() < 1e-12);
+/// assert!(fit.indices()[0].is_some_and(|v| (v - 0.5).abs() < 1e-12));
 /// // mass tier: cost share .5, value share .3 -> 5/3 (over-served)
-/// assert!((fit.tiers()[1].index.unwrap() - 5.0 / 3.0).abs() < 1e-12);
+/// assert!(fit.tiers()[1].index.is_some_and(|v| (v - 5.0 / 3.0).abs() < 1e-12));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 ///

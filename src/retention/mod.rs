@@ -29,7 +29,7 @@
 //! let cost = [20.0, 30.0, 30.0, 20.0];        // retention cost now
 //! let tiers = [Tier::HighEnd, Tier::Mass, Tier::Mass, Tier::Mass];
 //! let m = CostMatching::new().fit(&value, &cost, Some(&tiers), None)?;
-//! assert!(m.indices()[0].unwrap() < 1.0); // the high-end customer is under-served
+//! assert!(m.indices()[0].is_some_and(|v| v < 1.0)); // the high-end customer is under-served
 //!
 //! let churn = [0.5, 0.2, 0.6, 0.1];
 //! let offers = (0..4)

@@ -52,7 +52,7 @@ impl fmt::Display for RateBase {
 /// // 1,000 customers at the start, 50 left, 110 joined: 1,060 at the end.
 /// let r = PeriodRates::from_counts(1_000, 1_060, 50, RateBase::StartOfPeriod)?;
 /// assert!((r.churn().get() - 0.05).abs() < 1e-12);
-/// assert!((r.expected_lifetime().unwrap() - 20.0).abs() < 1e-9);
+/// assert!(r.expected_lifetime().is_some_and(|v| (v - 20.0).abs() < 1e-9));
 /// let avg = PeriodRates::from_counts(1_000, 1_060, 50, RateBase::Average)?;
 /// assert!((avg.churn().get() - 50.0 / 1_030.0).abs() < 1e-12);
 /// # Ok::<(), crm_analytics::Error>(())
@@ -208,8 +208,8 @@ impl fmt::Display for PeriodRates {
 /// ```
 /// use crm_analytics::{Probability, retention::expected_lifetime};
 ///
-/// let l = expected_lifetime(Probability::new(0.8)?).unwrap();
-/// assert!((l - 5.0).abs() < 1e-12);
+/// let l = expected_lifetime(Probability::new(0.8)?);
+/// assert!(l.is_some_and(|l| (l - 5.0).abs() < 1e-12));
 /// assert_eq!(expected_lifetime(Probability::ONE), None);
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```

@@ -122,7 +122,7 @@ impl fmt::Display for KanoCategory {
 /// let d = DMatrix::from_column_slice(3, 1, &[5.0, 5.0, 5.0]);
 /// let k = Kano::new().classify(&f, &d, &["5G coverage"])?;
 /// assert_eq!(k.features[0].category, Some(KanoCategory::OneDimensional));
-/// assert!((k.features[0].worse.unwrap() + 1.0).abs() < 1e-12);
+/// assert!(k.features[0].worse.is_some_and(|v| (v + 1.0).abs() < 1e-12));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -328,7 +328,7 @@ pub(crate) fn check_revenue(r: &[f64]) -> Result<()> {
 /// let fit = ValueMatrix::new().split(Split::Median).classify(&cur, &pot, Some(&revenue), None)?;
 /// let top = fit.segment(ValueSegment::Valuable);
 /// assert_eq!(top.customers, 1);
-/// assert!((top.revenue_share.unwrap() - 0.6).abs() < 1e-12);
+/// assert!(top.revenue_share.is_some_and(|v| (v - 0.6).abs() < 1e-12));
 /// println!("{fit}"); // the segment table with strategies
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
@@ -528,7 +528,7 @@ impl MeanSplitAccumulator {
 /// a.fold(&[0.9, 0.1], &[0.9, 0.1], Some(&[100.0, 10.0]), None)?;
 /// let rows = a.finish(&StrategyBook::default());
 /// assert_eq!(rows[0].segment, ValueSegment::Valuable);
-/// assert!((rows[0].revenue_share.unwrap() - 100.0 / 110.0).abs() < 1e-12);
+/// assert!(rows[0].revenue_share.is_some_and(|v| (v - 100.0 / 110.0).abs() < 1e-12));
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
