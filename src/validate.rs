@@ -8,6 +8,10 @@ use crate::{Error, Result};
 /// Every entry of `m` is finite; otherwise [`Error::NonFinite`] naming the first bad cell
 /// (row-major order, so the message points at the first row a user would look at).
 pub(crate) fn matrix_finite(what: &str, m: &DMatrix<f64>) -> Result<()> {
+    // Fast contiguous scan first; the row-major search below only names the culprit.
+    if m.as_slice().iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
     for r in 0..m.nrows() {
         for c in 0..m.ncols() {
             let v = m[(r, c)];

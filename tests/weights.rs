@@ -319,6 +319,70 @@ fn entropy_four_published_cases() {
 }
 
 #[test]
+fn entropy_of_a_large_matrix_equals_the_definition() {
+    // 100,000 x 4, large enough for the two-thread, fast-logarithm path. The reference
+    // is the textbook definition E_j = -(1/ln n) Σ p ln p with p = x/Σx, computed here
+    // with f64::ln and a compensated (Neumaier) sum. Column 2 holds zeros and one
+    // subnormal value, column 3 is constant on its first half only, column 4 is constant.
+    let n = 100_000;
+    let mut s: u64 = 7;
+    let mut next = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut x = DMatrix::zeros(n, 4);
+    for i in 0..n {
+        x[(i, 0)] = (3.0 * next()).exp();
+        x[(i, 1)] = if i % 10 == 0 { 0.0 } else { 1e3 * next() };
+        x[(i, 2)] = if i < n / 2 { 5.0 } else { 10.0 * next() };
+        x[(i, 3)] = 2.5;
+    }
+    x[(17, 1)] = 1e-310; // subnormal
+    let fit = EntropyWeights::new()
+        .weigh(&x, &[Direction::Benefit; 4])
+        .unwrap();
+    let e = fit.entropy().unwrap();
+    for (j, &ej) in e.iter().enumerate().take(3) {
+        let col: Vec<f64> = x.column(j).iter().copied().collect();
+        let total: f64 = col.iter().sum();
+        let (mut h, mut c) = (0.0f64, 0.0f64);
+        for &v in &col {
+            if v > 0.0 {
+                let p = v / total;
+                let t = -p * p.ln();
+                let y = h + t;
+                c += if h.abs() >= t.abs() {
+                    (h - y) + t
+                } else {
+                    (t - y) + h
+                };
+                h = y;
+            }
+        }
+        let reference = (h + c) / (n as f64).ln();
+        assert!(
+            (ej - reference).abs() < 1e-13,
+            "column {j}: {ej} vs {reference}"
+        );
+    }
+    assert_eq!(e[3], 1.0); // constant column: exactly 1, weight exactly 0
+    assert_eq!(fit.weights().as_slice()[3], 0.0);
+    // A negative entry in the large path is named by row and column.
+    x[(60_000, 2)] = -1.0;
+    let err = EntropyWeights::new()
+        .weigh(&x, &[Direction::Benefit; 4])
+        .unwrap_err();
+    assert!(err.to_string().contains("row 60000, column 2"), "{err}");
+    x[(60_000, 2)] = f64::INFINITY;
+    let err = EntropyWeights::new()
+        .weigh(&x, &[Direction::Benefit; 4])
+        .unwrap_err();
+    assert!(err.to_string().contains("row 60000, column 2"), "{err}");
+}
+
+#[test]
 fn entropy_min_max_variants() {
     // Xu 2004, all benefit: min-max with 0 ln 0 = 0 -> (.46944, .20662, .17551, .14843);
     // shifted 0.99 r + 0.01 -> (.46083, .20886, .17856, .15175) (numpy, refdata).

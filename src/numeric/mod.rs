@@ -6,6 +6,8 @@
 //!   Pareto/NBD likelihood.
 //! - [`optim`]: a BFGS minimiser with a backtracking line search, finite-difference
 //!   gradients and Hessians, and a typed convergence record that keeps the best point seen.
+//! - [`log`]: a vectorisable natural logarithm (fdlibm's algorithm, within one ulp) and
+//!   the eight-lane kernels `Σ x ln x` and sum/min/max of the entropy weights.
 //! - [`special`]: signed log-gamma and small helpers (log-sum-exp, `ln(1 + e^x)`).
 //!
 //! Everything here returns `Option`/typed records rather than NaN or panics, so that public
@@ -16,5 +18,6 @@
 #![allow(clippy::float_cmp, clippy::neg_cmp_op_on_partial_ord)]
 
 pub(crate) mod hyp2f1;
+pub(crate) mod log;
 pub(crate) mod optim;
 pub(crate) mod special;

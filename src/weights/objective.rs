@@ -237,6 +237,9 @@ impl EntropyWeights {
     /// a negative entry (raw); [`Error::InvalidInput`] naming a column that sums to zero
     /// or is constant (min-max variants), or when no column varies.
     pub fn weigh(&self, x: &DMatrix<f64>, directions: &[Direction]) -> Result<ObjectiveWeights> {
+        if self.variant == EntropyVariant::Raw {
+            return raw_entropy(x, directions);
+        }
         check_matrix(x, directions, 2, "entropy weights")?;
         let n = x.nrows();
         let ln_n = (n as f64).ln();
@@ -244,70 +247,174 @@ impl EntropyWeights {
             crate::validate::open_unit("entropy shift", s)?;
         }
         let data = x.as_slice(); // column-major: column j is data[j n..(j + 1) n]
-        let mut buf = vec![
-            0.0;
-            if self.variant == EntropyVariant::Raw {
-                0
-            } else {
-                n
-            }
-        ];
+        let mut buf = vec![0.0; n];
         let mut e = Vec::with_capacity(x.ncols());
         for (j, &dir) in directions.iter().enumerate() {
             let src = &data[j * n..(j + 1) * n];
-            let col: &[f64] = match self.variant {
-                EntropyVariant::Raw => src,
-                EntropyVariant::MinMax => {
-                    Normalize::new().column_into(src, dir, j, &mut buf)?;
-                    &buf
-                }
-                EntropyVariant::Shifted(s) => {
-                    Normalize::new().column_into(src, dir, j, &mut buf)?;
-                    for v in &mut buf {
-                        *v = (1.0 - s) * *v + s;
-                    }
-                    &buf
-                }
-            };
-            // One pass for the total, the range and the sign check.
-            let (total, lo, hi) = col
-                .iter()
-                .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(t, a, b), &v| {
-                    (t + v, a.min(v), b.max(v))
-                });
-            if !(lo >= 0.0) {
-                let i = col.iter().position(|&v| !(v >= 0.0)).unwrap_or(0);
-                return Err(Error::InvalidValue {
-                    what: "raw entropy weights need x >= 0; indicator matrix".into(),
-                    location: format!("row {i}, column {j}"),
-                    value: col[i],
-                    expected: ">= 0 (or use EntropyVariant::MinMax)".into(),
-                });
-            }
-            if !(total > 0.0) || !total.is_finite() {
-                return Err(Error::input(
-                    format!("indicator column {j}"),
-                    "the column sums to zero, so its shares p_ij are undefined",
-                ));
-            }
-            if !(hi > lo) {
-                // A constant column has p_ij = 1/n exactly: E_j = 1, d_j = 0 (no rounding).
-                e.push(1.0);
-                continue;
-            }
-            let inv = 1.0 / total;
-            let mut h = 0.0;
-            for &v in col {
-                if v > 0.0 {
-                    let p = v * inv;
-                    h -= p * p.ln();
+            Normalize::new().column_into(src, dir, j, &mut buf)?;
+            if let EntropyVariant::Shifted(s) = self.variant {
+                for v in &mut buf {
+                    *v = (1.0 - s) * *v + s;
                 }
             }
-            e.push(h / ln_n);
+            let (total, lo, hi) = crate::numeric::log::sum_min_max(&buf);
+            e.push(column_entropy(&buf, total, lo, hi, j, ln_n)?);
         }
         let d: Vec<f64> = e.iter().map(|v| (1.0 - v).max(0.0)).collect();
         finish(WeightingMethod::Entropy(self.variant), d, Some(e))
     }
+}
+
+/// Raw entropy weights: one pass per column for the sum and range (which also proves
+/// every entry finite and non-negative), one for `Σ x ln x`; the columns' second halves
+/// run on a second thread for large matrices (a fixed split, so the result does not
+/// depend on the machine).
+fn raw_entropy(x: &DMatrix<f64>, directions: &[Direction]) -> Result<ObjectiveWeights> {
+    if x.nrows() == 0 || x.ncols() == 0 {
+        return Err(Error::Empty {
+            what: "indicator matrix".into(),
+        });
+    }
+    crate::validate::same_len("directions (one per column)", x.ncols(), directions.len())?;
+    let (n, m) = (x.nrows(), x.ncols());
+    let data = x.as_slice(); // column-major: column j is data[j n..(j + 1) n]
+    // Per column and half: (sum, min, max, Σ x ln x). The logarithm pass runs only when
+    // the column half is finite, non-negative and not vanishingly small.
+    let half = if n >= PARALLEL_CELLS / m.max(1) {
+        n / 2
+    } else {
+        n
+    };
+    let scan = |rows: std::ops::Range<usize>| -> Vec<[f64; 4]> {
+        (0..m)
+            .map(|j| {
+                let col = &data[j * n + rows.start..j * n + rows.end];
+                let (t, lo, hi) = crate::numeric::log::sum_min_max(col);
+                let usable = t.is_finite() && lo >= 0.0;
+                // A subnormal x is off by at most 745·2^-1022 in x ln x: negligible unless the
+                // whole column is tiny, which takes the exact path.
+                let sl = if usable && t > 1e-250 {
+                    crate::numeric::log::sum_x_ln_x(col)
+                } else {
+                    f64::NAN // recomputed below if needed
+                };
+                [t, lo, hi, sl]
+            })
+            .collect()
+    };
+    let parts: Vec<Vec<[f64; 4]>> = if half < n {
+        std::thread::scope(|s| {
+            let second = s.spawn(|| scan(half..n));
+            let first = scan(0..half);
+            vec![first, second.join().unwrap_or_default()]
+        })
+    } else {
+        vec![scan(0..n)]
+    };
+    if parts.iter().any(|p| p.len() != m) {
+        // the worker thread panicked: cannot happen (no panicking code), but never
+        // return a wrong answer
+        return Err(Error::input("indicator matrix", "a worker thread failed"));
+    }
+    if n < 2 {
+        crate::validate::matrix_finite("indicator matrix", x)?;
+        return Err(Error::TooFewObservations {
+            what: "entropy weights".into(),
+            needed: 2,
+            got: n,
+        });
+    }
+    let sums: Vec<[f64; 4]> = (0..m)
+        .map(|j| {
+            parts.iter().fold(
+                [0.0, f64::INFINITY, f64::NEG_INFINITY, 0.0],
+                |[t, lo, hi, sl], p| {
+                    let [pt, plo, phi, psl] = p[j];
+                    [t + pt, lo.min(plo), hi.max(phi), sl + psl]
+                },
+            )
+        })
+        .collect();
+    if sums.iter().any(|c| !c[0].is_finite()) {
+        // name the first non-finite cell (a finite sum has only finite terms)
+        crate::validate::matrix_finite("indicator matrix", x)?;
+    }
+    let ln_n = (n as f64).ln();
+    let mut e = Vec::with_capacity(m);
+    for (j, &[t, lo, hi, sl]) in sums.iter().enumerate() {
+        let col = &data[j * n..(j + 1) * n];
+        e.push(if sl.is_finite() {
+            entropy_from_sums(col, t, lo, hi, sl, j, ln_n)?
+        } else {
+            // subnormal entries (or a bad half, reported here): the definition
+            column_entropy(col, t, lo, hi, j, ln_n)?
+        });
+    }
+    let d: Vec<f64> = e.iter().map(|v| (1.0 - v).max(0.0)).collect();
+    finish(WeightingMethod::Entropy(EntropyVariant::Raw), d, Some(e))
+}
+
+/// Cells from which the raw entropy scan runs on two threads.
+const PARALLEL_CELLS: usize = 1 << 18;
+
+/// The checks shared by both entropy paths: `x >= 0`, a positive finite total; a
+/// constant column has `E = 1` exactly.
+fn column_checks(col: &[f64], total: f64, lo: f64, hi: f64, j: usize) -> Result<Option<f64>> {
+    if !(lo >= 0.0) {
+        let i = col.iter().position(|&v| !(v >= 0.0)).unwrap_or(0);
+        return Err(Error::InvalidValue {
+            what: "raw entropy weights need x >= 0; indicator matrix".into(),
+            location: format!("row {i}, column {j}"),
+            value: col[i],
+            expected: ">= 0 (or use EntropyVariant::MinMax)".into(),
+        });
+    }
+    if !(total > 0.0) || !total.is_finite() {
+        return Err(Error::input(
+            format!("indicator column {j}"),
+            "the column sums to zero (or overflows), so its shares p_ij are undefined",
+        ));
+    }
+    if !(hi > lo) {
+        // A constant column has p_ij = 1/n exactly: E_j = 1, d_j = 0 (no rounding).
+        return Ok(Some(1.0));
+    }
+    Ok(None)
+}
+
+/// `E_j` from the column's sums: with `p = x/T`,
+/// `-Σ p ln p = ln T - (Σ x ln x)/T`.
+fn entropy_from_sums(
+    col: &[f64],
+    total: f64,
+    lo: f64,
+    hi: f64,
+    sum_x_ln_x: f64,
+    j: usize,
+    ln_n: f64,
+) -> Result<f64> {
+    if let Some(e) = column_checks(col, total, lo, hi, j)? {
+        return Ok(e);
+    }
+    Ok((total.ln() - sum_x_ln_x / total) / ln_n)
+}
+
+/// `E_j` of one (normalised) column by the definition, with `f64::ln`: the path for the
+/// min-max variants and for columns with subnormal entries.
+fn column_entropy(col: &[f64], total: f64, lo: f64, hi: f64, j: usize, ln_n: f64) -> Result<f64> {
+    if let Some(e) = column_checks(col, total, lo, hi, j)? {
+        return Ok(e);
+    }
+    let inv = 1.0 / total;
+    // eight partial sums, as in the fast path
+    let mut h = [0.0; 8];
+    for (i, &v) in col.iter().enumerate() {
+        if v > 0.0 {
+            let p = v * inv;
+            h[i % 8] -= p * p.ln();
+        }
+    }
+    Ok(h.iter().sum::<f64>() / ln_n)
 }
 
 /// CRITIC weights (Criteria Importance Through Intercriteria Correlation).
