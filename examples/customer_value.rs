@@ -363,7 +363,7 @@ fn plot_lorenz(path: &Path, sets: &[(String, Concentration)]) -> Result<(), Box<
         let pts: Vec<(f64, f64)> = (0..=n)
             .step_by(step)
             .chain(std::iter::once(n))
-            .map(|i| (i as f64 / n as f64, l[i]))
+            .filter_map(|i| l.get(i).map(|y| (i as f64 / n as f64, y)))
             .collect();
         let col = colours[k % colours.len()];
         chart

@@ -585,13 +585,73 @@ fn revenues() -> impl Strategy<Value = Vec<f64>> {
         .prop_filter("positive total", |v| v.iter().sum::<f64>() > 0.0)
 }
 
+#[test]
+fn concentration_of_a_large_base_equals_the_definitions() {
+    // 300,001 log-normal-like revenues with ties and zeros: the two-thread sort and
+    // running totals. References computed here independently: the standard library's
+    // comparison sort, a sequential cumulative sum, and the rank formula
+    // G = Σ_i (2i - n - 1) x_(i) / (n Σx) (i = 1..n).
+    let n = 300_001;
+    let mut s: u64 = 99;
+    let mut u = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let v: Vec<f64> = (0..n)
+        .map(|i| match i % 50 {
+            0 => 0.0,
+            1 => 19.99,
+            _ => (3.5 + 1.1 * (4.0 * u() - 2.0)).exp(),
+        })
+        .collect();
+    let c = Concentration::new(&v).unwrap();
+    let mut w = v.clone();
+    w.sort_by(f64::total_cmp);
+    assert_eq!(c.sorted(), &w[..]);
+    let total: f64 = w.iter().sum();
+    let mut cum = vec![0.0];
+    for x in &w {
+        cum.push(cum.last().unwrap() + x);
+    }
+    let lorenz = c.lorenz().to_vec();
+    assert_eq!(lorenz.len(), n + 1);
+    for k in (0..=n).step_by(997).chain([1, 63, 64, 65, n / 2, n - 1, n]) {
+        let reference = cum[k] / total;
+        assert!((lorenz[k] - reference).abs() < 1e-12, "L({k}/n)");
+        assert_eq!(
+            c.lorenz().get(k),
+            Some(lorenz[k]),
+            "get and iter agree at {k}"
+        );
+    }
+    assert_eq!(c.lorenz().get(n + 1), None);
+    let g: f64 = w
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (2.0 * (i + 1) as f64 - n as f64 - 1.0) * x)
+        .sum::<f64>()
+        / (n as f64 * total);
+    assert!((c.gini() - g).abs() < 1e-12, "{} vs {g}", c.gini());
+    // top 20%: 1 - L(0.8) with L linear between k/n points
+    let pos = 0.8 * n as f64;
+    let k = pos.floor() as usize;
+    let l08 = (cum[k] + (pos - k as f64) * w[k]) / total;
+    assert!((c.top_share(0.2).unwrap() - (1.0 - l08)).abs() < 1e-12);
+    // the Pareto point carries 80%: S(q) = 0.8 at q
+    let q = c.pareto_point(0.8).unwrap();
+    assert!((c.top_share(q).unwrap() - 0.8).abs() < 1e-9);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn lorenz_is_convex_and_ends_at_one(v in revenues()) {
         let c = Concentration::new(&v).unwrap();
-        let l = c.lorenz();
+        let l = c.lorenz().to_vec();
+        prop_assert_eq!(l.len(), v.len() + 1);
         prop_assert_eq!(l[0], 0.0);
         prop_assert_eq!(*l.last().unwrap(), 1.0);
         for w in l.windows(3) {

@@ -10,8 +10,11 @@ use crate::{Error, Result};
 /// The concentration of a non-negative quantity (revenue, value) over customers.
 ///
 /// Built from the values by sorting (O(n log n); exact Gini and quantiles need sorted
-/// data, so there is no mergeable state for them). Keeps the sorted values and the
-/// Lorenz curve.
+/// data, so there is no mergeable state for them). Keeps the sorted values and, every
+/// 64 customers, the running total, from which the Lorenz curve is read in O(1) per
+/// point ([`Lorenz`]): half the memory of a stored curve. From 65,536 customers the sort
+/// and the running totals run on two threads (a fixed split: the numbers do not depend
+/// on the machine; see `docs/performance.md`).
 ///
 /// # Formula
 ///
@@ -39,14 +42,20 @@ use crate::{Error, Result};
 ///
 /// # References
 /// - Lorenz, M. O. (1905). Methods of measuring the concentration of wealth. *JASA* 9(70).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Concentration {
     sorted: Vec<f64>,
-    lorenz: Vec<f64>,
+    /// `block_cum[b]` = sum of the `b·LORENZ_BLOCK` smallest values (sequential sum).
+    block_cum: Vec<f64>,
     total: f64,
     gini: f64,
 }
+
+/// Customers per stored running total of the Lorenz curve.
+const LORENZ_BLOCK: usize = 64;
+/// Customers from which the cumulative sums run on two threads.
+const PARALLEL_SUMS: usize = 1 << 16;
 
 impl Concentration {
     /// The concentration of `values` (one per customer).
@@ -63,11 +72,7 @@ impl Concentration {
         }
         // One pass: a finite sum has only finite terms; min and max catch negatives and
         // give the sort its key range. The slow path only names the offending value.
-        let (total, lo, hi) = values
-            .iter()
-            .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(s, a, b), &v| {
-                (s + v, a.min(v), b.max(v))
-            });
+        let (total, lo, hi) = crate::numeric::log::sum_min_max(values);
         if !(total.is_finite() && lo >= 0.0) {
             super::matrix::check_revenue(values).map_err(|e| match e {
                 Error::InvalidValue {
@@ -87,29 +92,41 @@ impl Concentration {
                 "their total is zero (or overflows), so shares are undefined",
             ));
         }
-        let (sorted, mut lorenz) = super::sort::sorted_with_spare(values, lo, hi);
+        let sorted = super::sort::sorted(values, lo, hi);
         let n = sorted.len();
-        // One pass: the Lorenz points and Σ_k cum_k (the total was summed before sorting;
-        // it differs from the last cumulative sum by rounding only, and L(1) is set to 1).
-        let inv = 1.0 / total;
-        lorenz.push(0.0);
-        let mut cum = 0.0;
-        let mut cum_sum = 0.0;
-        for &v in &sorted {
-            cum += v;
-            cum_sum += cum;
-            lorenz.push(cum * inv);
-        }
-        if let Some(last) = lorenz.last_mut() {
-            *last = 1.0;
-        }
+        // The running totals every LORENZ_BLOCK values and Σ_k cum_k, k = 1..n. For large
+        // n the second half starts from the first half's total (a fixed split: the result
+        // does not depend on the machine).
+        let (block_cum, cum_sum) = if n >= PARALLEL_SUMS {
+            let split = (n / 2) / LORENZ_BLOCK * LORENZ_BLOCK;
+            let (a, b) = sorted.split_at(split);
+            let ((ca, sa, ta), (cb, sb, _)) = std::thread::scope(|s| {
+                let other = s.spawn(|| running_sums(b));
+                (running_sums(a), other.join().unwrap_or_default())
+            });
+            if ca.len() != split / LORENZ_BLOCK + 1 || cb.len() != b.len() / LORENZ_BLOCK + 1 {
+                return Err(Error::input(
+                    "values for concentration",
+                    "a worker thread failed",
+                ));
+            }
+            let mut cum = ca;
+            cum.pop(); // = ta, the first entry of the second half's (shifted) list
+            cum.extend(cb.iter().map(|c| ta + c));
+            (cum, sa + sb + ta * b.len() as f64)
+        } else {
+            let (c, s, _) = running_sums(&sorted);
+            (c, s)
+        };
         // Σ_i i x_(i) = (n + 1) Σx - Σ_k cum_k, so
         // G = 2 Σ i x_(i)/(n Σx) - (n+1)/n = (n + 1 - 2 Σ_k cum_k / Σx)/n.
+        // (The total was summed before sorting; it differs from the last cumulative sum
+        // by rounding only, and L(1) is 1.)
         let nf = n as f64;
         let gini = ((nf + 1.0 - 2.0 * cum_sum / total) / nf).max(0.0);
         Ok(Concentration {
             sorted,
-            lorenz,
+            block_cum,
             total,
             gini,
         })
@@ -130,10 +147,28 @@ impl Concentration {
     pub fn sorted(&self) -> &[f64] {
         &self.sorted
     }
-    /// The Lorenz curve `L(k/n)`, `k = 0..=n` (n + 1 points, from 0 to 1).
-    #[must_use]
-    pub fn lorenz(&self) -> &[f64] {
-        &self.lorenz
+    /// The Lorenz curve `L(k/n)`, `k = 0..=n` (n + 1 points, from 0 to 1), read in O(1)
+    /// per point.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::value::Concentration;
+    ///
+    /// let c = Concentration::new(&[1.0, 2.0, 3.0, 4.0, 10.0])?;
+    /// let l = c.lorenz();
+    /// assert_eq!(l.len(), 6);
+    /// assert!(l.get(3).is_some_and(|v| (v - 0.3).abs() < 1e-12)); // (1+2+3)/20
+    /// let points: Vec<f64> = l.iter().collect(); // or l.to_vec()
+    /// assert_eq!(points.last(), Some(&1.0));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn lorenz(&self) -> Lorenz<'_> {
+        Lorenz {
+            sorted: &self.sorted,
+            block_cum: &self.block_cum,
+            inv_total: 1.0 / self.total,
+        }
     }
     /// The Gini coefficient.
     #[must_use]
@@ -161,7 +196,9 @@ impl Concentration {
         if k == n {
             return Ok(1.0);
         }
-        Ok(self.lorenz[k] + (pos - k as f64) * (self.lorenz[k + 1] - self.lorenz[k]))
+        let l = self.lorenz();
+        let (a, b) = (l.point(k), l.point(k + 1));
+        Ok(a + (pos - k as f64) * (b - a))
     }
 
     /// Share of the total carried by the top fraction `q` of customers, with linear
@@ -187,15 +224,22 @@ impl Concentration {
         }
         let n = self.n();
         let target = 1.0 - share;
-        // largest k with L(k/n) <= target
-        let k = self
-            .lorenz
-            .partition_point(|&l| l <= target)
-            .saturating_sub(1);
+        // largest k with L(k/n) <= target (L is non-decreasing): binary search
+        let l = self.lorenz();
+        let (mut lo, mut hi) = (0usize, n + 1); // L(lo/n) <= target < L(hi/n), hi = n + 1 is "past the end"
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if l.point(mid) <= target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let k = lo;
         if k >= n {
             return Ok(0.0);
         }
-        let (a, b) = (self.lorenz[k], self.lorenz[k + 1]);
+        let (a, b) = (l.point(k), l.point(k + 1));
         let frac = if b > a { (target - a) / (b - a) } else { 0.0 };
         Ok((1.0 - (k as f64 + frac) / n as f64).clamp(0.0, 1.0))
     }
@@ -211,6 +255,157 @@ impl Concentration {
             top_20: self.top_share(0.2).unwrap_or(f64::NAN),
             pareto_80: self.pareto_point(0.8).unwrap_or(f64::NAN),
         }
+    }
+}
+
+/// The running totals of `v` every [`LORENZ_BLOCK`] values (from 0, one more than the
+/// number of whole blocks), `Σ_k cum_k` for `k = 1..len`, and the total.
+fn running_sums(v: &[f64]) -> (Vec<f64>, f64, f64) {
+    let mut blocks = Vec::with_capacity(v.len() / LORENZ_BLOCK + 1);
+    let (mut cum, mut cum_sum) = (0.0, 0.0);
+    for chunk in v.chunks(LORENZ_BLOCK) {
+        blocks.push(cum);
+        for &x in chunk {
+            cum += x;
+            cum_sum += cum;
+        }
+    }
+    if v.len().is_multiple_of(LORENZ_BLOCK) {
+        blocks.push(cum);
+    }
+    (blocks, cum_sum, cum)
+}
+
+/// The Lorenz curve of a [`Concentration`]: `n + 1` points `L(k/n)`, read from the
+/// sorted values and a running total kept every 64 customers (O(1) per point; `get`,
+/// `iter` and `to_vec` give the same numbers, bit for bit).
+///
+/// # Example
+///
+/// ```
+/// use crm_analytics::value::Concentration;
+///
+/// let c = Concentration::new(&[4.0, 10.0, 1.0, 3.0, 2.0])?;
+/// let expected = [0.0, 0.05, 0.15, 0.30, 0.50, 1.0]; // MODELS.md §3.4
+/// for (l, e) in c.lorenz().iter().zip(expected) {
+///     assert!((l - e).abs() < 1e-12);
+/// }
+/// # Ok::<(), crm_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Lorenz<'a> {
+    sorted: &'a [f64],
+    block_cum: &'a [f64],
+    inv_total: f64,
+}
+
+impl<'a> Lorenz<'a> {
+    /// Number of points, `n + 1`.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.sorted.len() + 1
+    }
+    /// Never true (the curve has at least the points 0 and 1).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+    /// `L(k/n)`, or `None` for `k > n`.
+    #[must_use]
+    pub fn get(&self, k: usize) -> Option<f64> {
+        (k <= self.sorted.len()).then(|| self.point(k))
+    }
+    /// `L(k/n)` for `k <= n`.
+    fn point(&self, k: usize) -> f64 {
+        let n = self.sorted.len();
+        if k >= n {
+            return 1.0;
+        }
+        let b = k / LORENZ_BLOCK;
+        let mut cum = self.block_cum[b];
+        for &x in &self.sorted[b * LORENZ_BLOCK..k] {
+            cum += x;
+        }
+        cum * self.inv_total
+    }
+    /// The points `L(0), L(1/n), ..., L(1)` in order.
+    pub fn iter(&self) -> LorenzIter<'a> {
+        LorenzIter {
+            sorted: self.sorted,
+            k: 0,
+            cum: 0.0,
+            inv_total: self.inv_total,
+            block_cum: self.block_cum,
+        }
+    }
+    /// The points as a vector (8 bytes per customer).
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<f64> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for Lorenz<'a> {
+    type Item = f64;
+    type IntoIter = LorenzIter<'a>;
+    fn into_iter(self) -> LorenzIter<'a> {
+        self.iter()
+    }
+}
+
+impl Serialize for Lorenz<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Iterator over the points of a [`Lorenz`] curve.
+#[derive(Debug, Clone)]
+pub struct LorenzIter<'a> {
+    sorted: &'a [f64],
+    block_cum: &'a [f64],
+    k: usize,
+    cum: f64,
+    inv_total: f64,
+}
+
+impl Iterator for LorenzIter<'_> {
+    type Item = f64;
+    fn next(&mut self) -> Option<f64> {
+        let n = self.sorted.len();
+        let k = self.k;
+        if k > n {
+            return None;
+        }
+        self.k += 1;
+        if k == n {
+            return Some(1.0);
+        }
+        if k.is_multiple_of(LORENZ_BLOCK) {
+            // start each block from its stored total, as `get` does
+            self.cum = self.block_cum[k / LORENZ_BLOCK];
+        }
+        let point = self.cum * self.inv_total;
+        self.cum += self.sorted[k];
+        Some(point)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.sorted.len() + 1).saturating_sub(self.k);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for LorenzIter<'_> {}
+
+impl Serialize for Concentration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Concentration", 4)?;
+        st.serialize_field("sorted", &self.sorted)?;
+        st.serialize_field("lorenz", &self.lorenz())?;
+        st.serialize_field("total", &self.total)?;
+        st.serialize_field("gini", &self.gini)?;
+        st.end()
     }
 }
 

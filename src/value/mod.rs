@@ -64,7 +64,9 @@ mod sort;
 mod tiers;
 
 pub use crate::strategy::ValueSegment;
-pub use concentration::{Concentration, ConcentrationReport, GroupShare, shares_by, spearman};
+pub use concentration::{
+    Concentration, ConcentrationReport, GroupShare, Lorenz, LorenzIter, shares_by, spearman,
+};
 pub use index::{DimensionWeights, ObjectiveMethod, ValueIndex, ValueIndices, WeightSource};
 pub use indicators::{Dimension, Indicator, IndicatorSystem};
 pub use matrix::{

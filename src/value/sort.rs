@@ -1,86 +1,322 @@
-//! Sorting of non-negative finite values (bucket pass on the IEEE bits, then small sorts).
+//! Sorting of non-negative finite values: a two-level bucket sort on the IEEE bits,
+//! on two threads.
+//!
+//! For non-negative doubles the bit patterns, read as unsigned integers ("keys"), are in
+//! the same order as the values (once `-0.0` is mapped to `+0.0`) and roughly
+//! logarithmic in the value, so revenue-like (log-normal) data spread well over them.
+//!
+//! 1. One pass (two threads, one per half of the input) counts the values of each half
+//!    in about 2,048 buckets of equal key range (the leading bits of `key - min_key`).
+//! 2. Bucket `b`'s region of the output is split into a slice for the first half's
+//!    values and one for the second half's, so each thread scatters its half into its
+//!    own disjoint slices. Values are staged per bucket in a 64-byte line and written a
+//!    line at a time.
+//! 3. The buckets are cut into two runs of about `n/2` values, one per thread. Each
+//!    bucket, small enough for the cache, is scattered again into about one sub-bucket
+//!    per value by the next key bits (its own min and max), then finished by insertion,
+//!    which moves each value at most within its sub-bucket. A sub-bucket with more than
+//!    32 values (heavy clusters) is finished by the standard sort instead, so the worst
+//!    case stays `O(n log n)`.
+//!
+//! Exact: the result is the total order, whatever the split. Small inputs use the
+//! standard sort directly.
 
-/// Sort non-negative finite values ascending.
-///
-/// For non-negative IEEE doubles the bit patterns, read as unsigned integers, are in the
-/// same order as the values (once `-0.0` is mapped to `+0.0`), and roughly logarithmic
-/// in the value, so revenue-like (log-normal) data spread evenly over them. One pass
-/// counts the values per bucket (about 2,048 buckets of equal key range: the leading bits
-/// of `key - min_key`), one pass scatters them, and each bucket, small enough for the
-/// cache, is finished by the standard unstable sort on the integer keys. Exact: the
-/// result is the total order. Small inputs use the standard sort directly.
+/// Inputs below this size use the standard sort.
+const SMALL: usize = 1 << 15;
+/// Leading key bits of the first-level buckets.
+const BUCKET_BITS: u32 = 11;
+/// Largest sub-bucket finished by insertion.
+const INSERTION_MAX: u32 = 32;
+
+/// The non-negative finite `values` sorted ascending (`-0.0` becomes `+0.0`).
 ///
 /// `lo` and `hi` are the minimum and maximum of `values` (the caller has them from its
-/// validation pass). Returns the sorted values and an empty buffer with capacity for
-/// `n + 1` values (the caller's Lorenz curve).
-pub(crate) fn sorted_with_spare(values: &[f64], lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
-    const SMALL: usize = 1 << 12;
-    const BUCKET_BITS: u32 = 11;
+/// validation pass).
+pub(crate) fn sorted(values: &[f64], lo: f64, hi: f64) -> Vec<f64> {
     let n = values.len();
-    if n < SMALL {
-        let mut v: Vec<f64> = values.iter().map(|x| x + 0.0).collect(); // -0.0 -> +0.0
-        v.sort_unstable_by(f64::total_cmp);
-        return (v, Vec::with_capacity(n + 1));
-    }
     let (lo, hi) = ((lo + 0.0).to_bits(), (hi + 0.0).to_bits());
+    if n < SMALL || lo == hi {
+        let mut v: Vec<f64> = values.iter().map(|x| x + 0.0).collect();
+        if lo != hi {
+            v.sort_unstable_by(f64::total_cmp);
+        }
+        return v;
+    }
     let span = hi - lo;
     let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
     let nb = ((span >> shift) + 1) as usize;
-    let bucket = |x: f64| (((x + 0.0).to_bits() - lo) >> shift) as usize;
+    let buckets = Buckets { lo, shift };
+
+    // 1. counts per bucket, one thread per half of the input
+    let (first, second) = values.split_at(n / 2);
+    let (ca, cb) = std::thread::scope(|s| {
+        let other = s.spawn(|| buckets.count(second, nb));
+        (buckets.count(first, nb), other.join().unwrap_or_default())
+    });
+    if ca.len() != nb || cb.len() != nb {
+        // unreachable (no code path panics); never return a wrong order
+        let mut v: Vec<f64> = values.iter().map(|x| x + 0.0).collect();
+        v.sort_unstable_by(f64::total_cmp);
+        return v;
+    }
     let mut start = vec![0usize; nb + 1];
-    for &x in values {
-        start[bucket(x) + 1] += 1;
-    }
-    for i in 1..=nb {
-        start[i] += start[i - 1];
-    }
-    let mut out = vec![0.0_f64; n];
-    let mut pos = start.clone();
-    for &x in values {
-        let b = bucket(x);
-        out[pos[b]] = x + 0.0;
-        pos[b] += 1;
-    }
     for b in 0..nb {
-        // for non-negative doubles the bit pattern orders like the value
-        out[start[b]..start[b + 1]].sort_unstable_by_key(|v| v.to_bits());
+        start[b + 1] = start[b] + ca[b] + cb[b];
     }
-    (out, Vec::with_capacity(n + 1))
+    // 2. scatter: bucket b's region [start[b], start[b + 1]) is split into the part
+    //    for the first half's values and the part for the second half's values, so each
+    //    thread writes only its own disjoint slices
+    let mut out = vec![0.0_f64; n];
+    {
+        let mut parts_a: Vec<&mut [f64]> = Vec::with_capacity(nb);
+        let mut parts_b: Vec<&mut [f64]> = Vec::with_capacity(nb);
+        let mut rest: &mut [f64] = &mut out;
+        for b in 0..nb {
+            let (pa, r) = rest.split_at_mut(ca[b]);
+            let (pb, r) = r.split_at_mut(cb[b]);
+            parts_a.push(pa);
+            parts_b.push(pb);
+            rest = r;
+        }
+        std::thread::scope(|s| {
+            s.spawn(|| buckets.scatter(second, &mut parts_b));
+            buckets.scatter(first, &mut parts_a);
+        });
+    }
+    // 3. each bucket sorted in cache; the buckets cut into two runs of about n/2 values
+    let mid = start.partition_point(|&s| s < n / 2).clamp(1, nb);
+    let cut = start[mid];
+    let (run_a, run_b) = out.split_at_mut(cut);
+    std::thread::scope(|s| {
+        s.spawn(|| finish_run(run_b, &start[mid..]));
+        finish_run(run_a, &start[..=mid]);
+    });
+    out
+}
+
+/// Sort each bucket of a run in place; `bounds` are the run's bucket starts, from the
+/// run's first value (`bounds[0]`) to its end.
+fn finish_run(run: &mut [f64], bounds: &[usize]) {
+    let base = bounds.first().copied().unwrap_or(0);
+    let mut scratch = Vec::new();
+    let mut counts = Vec::new();
+    for w in bounds.windows(2) {
+        let (s, e) = (w[0] - base, w[1] - base);
+        let sorted = sort_bucket(&run[s..e], &mut scratch, &mut counts);
+        run[s..e].copy_from_slice(sorted);
+    }
+}
+
+/// The first-level bucket of a key.
+#[derive(Clone, Copy)]
+struct Buckets {
+    lo: u64,
+    shift: u32,
+}
+
+impl Buckets {
+    #[inline]
+    fn of(self, x: f64) -> usize {
+        (((x + 0.0).to_bits() - self.lo) >> self.shift) as usize
+    }
+
+    fn count(self, values: &[f64], nb: usize) -> Vec<usize> {
+        let mut c = vec![0usize; nb];
+        for &x in values {
+            c[self.of(x)] += 1;
+        }
+        c
+    }
+
+    /// Scatter `values` into their buckets' slices (each exactly as long as the count
+    /// of its bucket in `values`). Values are staged per bucket in a line of 8 (64
+    /// bytes, in cache) and written out a full line at a time, which keeps the scattered
+    /// stores few and whole.
+    fn scatter(self, values: &[f64], parts: &mut [&mut [f64]]) {
+        const LINE: usize = 8;
+        let nb = parts.len();
+        let mut lines = vec![[0.0_f64; LINE]; nb];
+        let mut fill = vec![0u8; nb];
+        let mut pos = vec![0usize; nb];
+        for &x in values {
+            let b = self.of(x);
+            let f = usize::from(fill[b]);
+            lines[b][f] = x + 0.0;
+            if f + 1 == LINE {
+                let p = pos[b];
+                parts[b][p..p + LINE].copy_from_slice(&lines[b]);
+                pos[b] = p + LINE;
+                fill[b] = 0;
+            } else {
+                fill[b] += 1;
+            }
+        }
+        for b in 0..nb {
+            let (p, f) = (pos[b], usize::from(fill[b]));
+            parts[b][p..p + f].copy_from_slice(&lines[b][..f]);
+        }
+    }
+}
+
+/// The values of one bucket sorted, in `scratch`.
+fn sort_bucket<'s>(bucket: &[f64], scratch: &'s mut Vec<f64>, counts: &mut Vec<u32>) -> &'s [f64] {
+    let m = bucket.len();
+    scratch.clear();
+    if m <= INSERTION_MAX as usize {
+        scratch.extend_from_slice(bucket);
+        insertion(scratch);
+        return scratch;
+    }
+    let (mut lo, mut hi) = (u64::MAX, 0u64);
+    for &x in bucket {
+        let k = x.to_bits();
+        lo = lo.min(k);
+        hi = hi.max(k);
+    }
+    if lo == hi {
+        scratch.extend_from_slice(bucket);
+        return scratch;
+    }
+    let span = hi - lo;
+    // about one sub-bucket per value
+    let bits = (usize::BITS - m.leading_zeros()).clamp(4, 14);
+    let shift = (64 - span.leading_zeros()).saturating_sub(bits);
+    let sub = |x: f64| ((x.to_bits() - lo) >> shift) as usize;
+    let nsub = (span >> shift) as usize + 1;
+    counts.clear();
+    counts.resize(nsub, 0);
+    for &x in bucket {
+        counts[sub(x)] += 1;
+    }
+    let mut acc = 0u32;
+    let mut largest = 0u32;
+    for c in counts.iter_mut() {
+        largest = largest.max(*c);
+        let t = *c;
+        *c = acc;
+        acc += t;
+    }
+    scratch.resize(m, 0.0);
+    for &x in bucket {
+        let p = &mut counts[sub(x)];
+        scratch[*p as usize] = x;
+        *p += 1;
+    }
+    if largest <= INSERTION_MAX {
+        // each value is at most INSERTION_MAX - 1 places from its final place
+        insertion(scratch);
+    } else {
+        // counts[b] is now the end of sub-bucket b
+        let mut s = 0usize;
+        for &e in counts.iter() {
+            let e = e as usize;
+            let r = &mut scratch[s..e];
+            if r.len() > INSERTION_MAX as usize {
+                r.sort_unstable_by(f64::total_cmp);
+            } else {
+                insertion(r);
+            }
+            s = e;
+        }
+    }
+    scratch
+}
+
+/// Insertion sort of non-negative, non-NaN values.
+fn insertion(a: &mut [f64]) {
+    for i in 1..a.len() {
+        let x = a[i];
+        let mut j = i;
+        while j > 0 && a[j - 1] > x {
+            a[j] = a[j - 1];
+            j -= 1;
+        }
+        a[j] = x;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn radix_matches_comparison_sort() {
-        // deterministic pseudo-random non-negative values incl. zeros and -0.0
-        let mut s: u64 = 42;
-        let v: Vec<f64> = (0..10_000i32)
-            .map(|i| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                match i % 97 {
-                    0 => 0.0,
-                    1 => -0.0,
-                    _ => ((s >> 11) as f64 / (1u64 << 53) as f64) * 1e3_f64.powi(i % 5),
-                }
-            })
-            .collect();
-        let mut w = v.clone();
-        for x in &mut w {
-            *x += 0.0;
-        }
+    fn check(v: &[f64]) {
+        let mut w: Vec<f64> = v.iter().map(|x| x + 0.0).collect();
         w.sort_by(f64::total_cmp);
         let (lo, hi) = v
             .iter()
             .fold((f64::INFINITY, 0.0_f64), |(a, b), &x| (a.min(x), b.max(x)));
-        let (v, spare) = sorted_with_spare(&v, lo, hi);
-        assert!(spare.capacity() > v.len() && spare.is_empty());
+        let got = sorted(v, lo, hi);
         assert_eq!(
-            v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             w.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
+    }
+
+    fn lcg(seed: u64) -> impl FnMut() -> f64 {
+        let mut s = seed;
+        move || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn bucket_sort_matches_comparison_sort() {
+        let n = 100_000;
+        let mut u = lcg(42);
+        // log-normal-like revenue with zeros and -0.0
+        check(
+            &(0..n)
+                .map(|i| match i % 97 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (4.0 * u() - 1.0).exp() * 30.0,
+                })
+                .collect::<Vec<_>>(),
+        );
+        // uniform, many ties (prices), two values, a huge span with subnormals
+        check(&(0..n).map(|_| u()).collect::<Vec<_>>());
+        check(
+            &(0..n)
+                .map(|_| (u() * 20.0).floor() * 9.99)
+                .collect::<Vec<_>>(),
+        );
+        check(
+            &(0..n)
+                .map(|i| if i % 3 == 0 { 1.0 } else { 2.0 })
+                .collect::<Vec<_>>(),
+        );
+        check(
+            &(0..n)
+                .map(|i| match i % 5 {
+                    0 => 1e-310,
+                    1 => 1e300,
+                    _ => u() * 10f64.powi((u() * 600.0) as i32 - 300),
+                })
+                .collect::<Vec<_>>(),
+        );
+        // a tight cluster and one outlier: one first-level bucket holds nearly all
+        check(
+            &(0..n)
+                .map(|i| if i == 7 { 1e12 } else { 1.0 + u() * 1e-9 })
+                .collect::<Vec<_>>(),
+        );
+        // clusters of distinct values inside one sub-bucket (the standard-sort branch)
+        check(
+            &(0..n)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        5.0 + u() * 1e-12
+                    } else {
+                        u() * 1e6
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        // all equal; small input
+        check(&vec![3.5; n]);
+        check(&(0..1000).map(|_| u()).collect::<Vec<_>>());
     }
 }
