@@ -158,21 +158,38 @@ fn value(c: &mut Criterion) {
             (c.gini(), c.lorenz().len(), c.top_share(0.2).unwrap())
         })
     });
+    // The anchor computes current = C·w_c and potential = P·w_p (10M x 3 each,
+    // row-major), splits each at its mean and counts the four segments; the library
+    // does the same from the tables without storing the indices (two passes), and
+    // also returns every customer's segment and the segment means.
     let matrix = ValueMatrix::new();
     g.bench_function("quadrant_large", |b| {
         b.iter(|| {
-            // row-major n x 3 blocks, as the anchor's arrays
-            let (w1, w2) = (wc.as_slice(), wp.as_slice());
-            let cur: Vec<f64> = cur_ind
-                .chunks_exact(3)
-                .map(|r| w1[0] * r[0] + w1[1] * r[1] + w1[2] * r[2])
-                .collect();
-            let pot: Vec<f64> = pot_ind
-                .chunks_exact(3)
-                .map(|r| w2[0] * r[0] + w2[1] * r[1] + w2[2] * r[2])
-                .collect();
-            let fit = matrix.classify(black_box(&cur), &pot, None, None).unwrap();
+            let fit = matrix
+                .classify_weighted(black_box(&cur_ind), &wc, &pot_ind, &wp, None, None)
+                .unwrap();
             fit.summary()[0].customers
+        })
+    });
+    // The same with the index vectors stored first (what a caller who keeps the
+    // indices pays), for the record in docs/performance.md.
+    g.bench_function("quadrant_large_stored_indices", |b| {
+        b.iter(|| {
+            let cur = wc.score_rows(black_box(&cur_ind)).unwrap();
+            let pot = wp.score_rows(&pot_ind).unwrap();
+            let fit = matrix.classify(&cur, &pot, None, None).unwrap();
+            fit.summary()[0].customers
+        })
+    });
+    // Gini with the whole Lorenz curve materialised, as the anchor's array.
+    g.bench_function("gini_large_lorenz_vec", |b| {
+        b.iter(|| {
+            let c = Concentration::new(black_box(&rev)).unwrap();
+            (
+                c.gini(),
+                c.lorenz().to_vec().len(),
+                c.top_share(0.2).unwrap(),
+            )
         })
     });
     g.finish();

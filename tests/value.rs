@@ -7,7 +7,7 @@ use crm_analytics::value::{
     MeanSplitAccumulator, ObjectiveMethod, PyramidTier, Rfm, RfmScoring, SegmentAccumulator, Split,
     ValueIndex, ValueMatrix, VipTiers, WeightSource, shares_by, spearman,
 };
-use crm_analytics::weights::{Ahp, Direction, EntropyVariant};
+use crm_analytics::weights::{Ahp, Direction, EntropyVariant, Weights};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 
@@ -586,6 +586,86 @@ fn revenues() -> impl Strategy<Value = Vec<f64>> {
 }
 
 #[test]
+fn value_matrix_from_indicator_tables_equals_the_definition() {
+    // 200,003 customers, 3 current and 2 potential indicators, row-major: the two-pass,
+    // two-thread path. The reference is the definition written out here: index = Σ w x,
+    // threshold = mean index, segment by (current >= t_c, potential >= t_p), ties high.
+    let n = 200_003;
+    let mut s: u64 = 5;
+    let mut u = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let cur: Vec<f64> = (0..3 * n).map(|_| u()).collect();
+    let pot: Vec<f64> = (0..2 * n).map(|_| u() * u()).collect();
+    let rev: Vec<f64> = (0..n).map(|_| 100.0 * u()).collect();
+    let (wc, wp) = ([0.5, 0.3, 0.2], [0.7, 0.3]);
+    let ci: Vec<f64> = cur
+        .chunks(3)
+        .map(|r| wc[0] * r[0] + wc[1] * r[1] + wc[2] * r[2])
+        .collect();
+    let pi: Vec<f64> = pot.chunks(2).map(|r| wp[0] * r[0] + wp[1] * r[1]).collect();
+    let (tc, tp) = (
+        ci.iter().sum::<f64>() / n as f64,
+        pi.iter().sum::<f64>() / n as f64,
+    );
+    let mut counts = [0usize; 4];
+    let mut rev_by = [0.0; 4];
+    let mut expected = Vec::with_capacity(n);
+    for i in 0..n {
+        let seg = match (ci[i] >= tc, pi[i] >= tp) {
+            (true, true) => ValueSegment::Valuable,
+            (true, false) => ValueSegment::SubValuable,
+            (false, true) => ValueSegment::Potential,
+            (false, false) => ValueSegment::LowValue,
+        };
+        let k = ValueSegment::ALL.iter().position(|&x| x == seg).unwrap();
+        counts[k] += 1;
+        rev_by[k] += rev[i];
+        expected.push(seg);
+    }
+    let wcv = Weights::new(wc.to_vec()).unwrap();
+    let wpv = Weights::new(wp.to_vec()).unwrap();
+    let fit = ValueMatrix::new()
+        .classify_weighted(&cur, &wcv, &pot, &wpv, Some(&rev), None)
+        .unwrap();
+    assert!((fit.current_threshold() - tc).abs() < 1e-12);
+    assert!((fit.potential_threshold() - tp).abs() < 1e-12);
+    // customers within rounding of a threshold may differ; there are none this close here
+    assert_eq!(fit.segments(), &expected[..]);
+    let total: f64 = rev.iter().sum();
+    for (k, row) in fit.summary().iter().enumerate() {
+        assert_eq!(row.customers, counts[k]);
+        assert!((row.revenue_share.unwrap() - rev_by[k] / total).abs() < 1e-12);
+    }
+    // the same customers through the index vectors and another split
+    assert_eq!(wcv.score_rows(&cur).unwrap(), ci);
+    let med = ValueMatrix::new().split(Split::Median);
+    assert_eq!(
+        med.classify_weighted(&cur, &wcv, &pot, &wpv, None, None)
+            .unwrap()
+            .segments(),
+        med.classify(&ci, &pi, None, None).unwrap().segments()
+    );
+    // errors name the table and the cell
+    let mut bad = cur.clone();
+    bad[3 * 150_000 + 2] = f64::NAN;
+    let e = ValueMatrix::new()
+        .classify_weighted(&bad, &wcv, &pot, &wpv, None, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`current indicator table` has a non-finite value (NaN) at row 150000, column 2"
+    );
+    let e = ValueMatrix::new()
+        .classify_weighted(&cur[1..], &wcv, &pot, &wpv, None, None)
+        .unwrap_err();
+    assert!(e.to_string().contains("3 values per row"), "{e}");
+}
+
+#[test]
 fn concentration_of_a_large_base_equals_the_definitions() {
     // 300,001 log-normal-like revenues with ties and zeros: the two-thread sort and
     // running totals. References computed here independently: the standard library's
@@ -713,7 +793,11 @@ proptest! {
         let _ = spearman(a, b);
         for s in [Split::Mean, Split::Median, Split::TwoMeans, Split::Quantile(0.3), Split::Fixed(f64::NAN)] {
             let _ = ValueMatrix::new().split(s).classify(a, b, Some(a), Some(b));
+            let w2 = Weights::new(vec![0.5, 0.5]).unwrap();
+            let _ = ValueMatrix::new().split(s).classify_weighted(&v, &w2, a, &w2, Some(a), None);
+            let _ = ValueMatrix::new().split(s).classify_weighted(a, &w2, b, &w2, None, Some(b));
         }
+        let _ = Weights::new(vec![0.2, 0.3, 0.5]).unwrap().score_rows(&v);
         let _ = Rfm::new().score(a, b, a);
         let _ = Rfm::new().scoring(RfmScoring::EqualCountRanks).score(a, b, b);
         let _ = Rfm::new().scoring(RfmScoring::RPackage).bins(3).score(b, a, b);

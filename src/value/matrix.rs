@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ValueIndices;
 use crate::strategy::{Strategy, StrategyBook, ValueSegment};
+use crate::weights::{Weights, check_table_finite, row_score, rows_of};
 use crate::{Error, Result};
 
 /// Where an axis of the value matrix is split into low and high.
@@ -269,8 +270,17 @@ impl ValueMatrix {
             Split::Mean => sp / n as f64,
             s => threshold(s, potential, "potential_split")?,
         };
-        let mut acc = SegmentAccumulator::new(tc, tp);
-        let segments = acc.fold_segments(current, potential, revenue, arpu);
+        let mut segments = vec![ValueSegment::LowValue; n];
+        let acc = fold_in_halves(tc, tp, n, &mut segments, |acc, range, out| {
+            let (s, e) = (range.start, range.end);
+            acc.fold_into(
+                &current[s..e],
+                &potential[s..e],
+                revenue.map(|r| &r[s..e]),
+                arpu.map(|a| &a[s..e]),
+                out,
+            );
+        });
         let summary = acc.summary(&self.book, revenue.is_some(), arpu.is_some());
         Ok(ValueMatrixFit {
             current_threshold: tc,
@@ -281,6 +291,208 @@ impl ValueMatrix {
             summary,
         })
     }
+}
+
+impl ValueMatrix {
+    /// Segment customers straight from their indicator tables: the current-value index
+    /// of customer `i` is `Σ_j wc_j · current[i·kc + j]` (row-major, `kc = wc.len()`
+    /// indicators per customer, already normalised), likewise the potential-value index.
+    ///
+    /// With mean splits (the default) the indices are never stored: one pass sums the
+    /// table's columns (the mean index is `Σ_j w_j · column mean_j`), a second computes
+    /// each customer's indices and segment, both on two threads for large bases. Other
+    /// splits need the index vectors and compute them with [`Weights::score_rows`]
+    /// first. The result is that of [`ValueMatrix::classify`] on the index vectors
+    /// (a customer within rounding of a mean threshold may fall on the other side).
+    ///
+    /// # Errors
+    /// [`Error::Empty`]; [`Error::DimensionMismatch`] for a table whose length is not a
+    /// multiple of its weights, unequal customer counts, or revenue/ARPU of another
+    /// length; [`Error::NonFinite`] naming the first non-finite cell; as
+    /// [`ValueMatrix::classify`] otherwise.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::strategy::ValueSegment;
+    /// use crm_analytics::value::ValueMatrix;
+    /// use crm_analytics::weights::Weights;
+    ///
+    /// // two indicators per dimension, four customers
+    /// let current = [0.9, 0.8, 0.7, 0.9, 0.2, 0.1, 0.1, 0.3];
+    /// let potential = [0.8, 0.6, 0.1, 0.2, 0.9, 0.7, 0.2, 0.1];
+    /// let w = Weights::new(vec![0.6, 0.4])?;
+    /// let fit = ValueMatrix::new().classify_weighted(&current, &w, &potential, &w, None, None)?;
+    /// assert_eq!(fit.segments(), &[ValueSegment::Valuable, ValueSegment::SubValuable,
+    ///                              ValueSegment::Potential, ValueSegment::LowValue]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn classify_weighted(
+        &self,
+        current: &[f64],
+        wc: &Weights,
+        potential: &[f64],
+        wp: &Weights,
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+    ) -> Result<ValueMatrixFit> {
+        let n = rows_of("current indicator table", current, wc.len())?;
+        let np = rows_of("potential indicator table", potential, wp.len())?;
+        crate::validate::same_len("customers in the potential indicator table", n, np)?;
+        if !(self.current_split == Split::Mean && self.potential_split == Split::Mean) {
+            let ci = wc.score_rows(current)?;
+            let pi = wp.score_rows(potential)?;
+            return self.classify(&ci, &pi, revenue, arpu);
+        }
+        if let Some(r) = revenue {
+            crate::validate::same_len("revenue", n, r.len())?;
+            check_revenue(r)?;
+        }
+        if let Some(a) = arpu {
+            crate::validate::same_len("arpu", n, a.len())?;
+            finite_sum("arpu", a)?;
+        }
+        // pass 1: column sums (finite sums prove every cell finite)
+        let tc = mean_score("current indicator table", current, wc)?;
+        let tp = mean_score("potential indicator table", potential, wp)?;
+        // pass 2: indices and segments, a block of customers at a time
+        let (w1, w2) = (wc.as_slice(), wp.as_slice());
+        let (k1, k2) = (w1.len(), w2.len());
+        let mut segments = vec![ValueSegment::LowValue; n];
+        let acc = fold_in_halves(tc, tp, n, &mut segments, |acc, range, out| {
+            let mut ci = [0.0; FOLD_BLOCK];
+            let mut pi = [0.0; FOLD_BLOCK];
+            let mut s = range.start;
+            while s < range.end {
+                let e = (s + FOLD_BLOCK).min(range.end);
+                let m = e - s;
+                for (o, r) in ci[..m]
+                    .iter_mut()
+                    .zip(current[s * k1..e * k1].chunks_exact(k1))
+                {
+                    *o = row_score(w1, r);
+                }
+                for (o, r) in pi[..m]
+                    .iter_mut()
+                    .zip(potential[s * k2..e * k2].chunks_exact(k2))
+                {
+                    *o = row_score(w2, r);
+                }
+                let off = s - range.start;
+                acc.fold_into(
+                    &ci[..m],
+                    &pi[..m],
+                    revenue.map(|r| &r[s..e]),
+                    arpu.map(|a| &a[s..e]),
+                    &mut out[off..off + m],
+                );
+                s = e;
+            }
+        });
+        let summary = acc.summary(&self.book, revenue.is_some(), arpu.is_some());
+        Ok(ValueMatrixFit {
+            current_threshold: tc,
+            potential_threshold: tp,
+            current_split: self.current_split,
+            potential_split: self.potential_split,
+            segments,
+            summary,
+        })
+    }
+}
+
+/// The mean of `Σ_j w_j x_ij` over the rows of a row-major table, from its column sums
+/// (two threads for large tables); a non-finite sum is traced to its cell.
+fn mean_score(what: &str, table: &[f64], w: &Weights) -> Result<f64> {
+    let k = w.len();
+    let n = table.len() / k;
+    // Sums over runs of whole rows of up to 24 cells: cell l of a run belongs to column
+    // l mod k, and the 24 partial sums stay independent (no chain per column).
+    let column_sums = |rows: &[f64]| {
+        let per = (24 / k).max(1) * k;
+        let mut acc = vec![0.0; per];
+        let runs = rows.chunks_exact(per);
+        let rest = runs.remainder();
+        for run in runs {
+            for (a, x) in acc.iter_mut().zip(run) {
+                *a += x;
+            }
+        }
+        let mut s = vec![0.0; k];
+        for (l, a) in acc.iter().enumerate() {
+            s[l % k] += a;
+        }
+        for (l, x) in rest.iter().enumerate() {
+            s[l % k] += x;
+        }
+        s
+    };
+    let sums = if n >= PARALLEL_CUSTOMERS {
+        let (a, b) = table.split_at(n / 2 * k);
+        let (sa, sb) = std::thread::scope(|s| {
+            let other = s.spawn(|| column_sums(b));
+            (column_sums(a), other.join().unwrap_or_default())
+        });
+        if sb.len() != k {
+            return Err(Error::input(what, "a worker thread failed"));
+        }
+        sa.iter().zip(&sb).map(|(x, y)| x + y).collect()
+    } else {
+        column_sums(table)
+    };
+    if !sums.iter().all(|v| v.is_finite()) {
+        check_table_finite(what, table, k)?;
+        return Err(Error::input(
+            what,
+            "a column sum overflows the range of f64",
+        ));
+    }
+    Ok(row_score(w.as_slice(), &sums) / n as f64)
+}
+
+/// Fold customers `0..n` into a [`SegmentAccumulator`] with the given thresholds, in
+/// two halves on two threads for large bases (split at a block boundary, so the blocks
+/// of naive sums are those of one sequential pass); `fold(acc, range, out)` folds the
+/// customers of `range` and writes their segments to `out` (that range's slice).
+fn fold_in_halves<F>(
+    tc: f64,
+    tp: f64,
+    n: usize,
+    segments: &mut [ValueSegment],
+    fold: F,
+) -> SegmentAccumulator
+where
+    F: Fn(&mut SegmentAccumulator, std::ops::Range<usize>, &mut [ValueSegment]) + Sync,
+{
+    let mut acc = SegmentAccumulator::new(tc, tp);
+    if n < PARALLEL_CUSTOMERS {
+        fold(&mut acc, 0..n, segments);
+        return acc;
+    }
+    let split = n / 2 / FOLD_BLOCK * FOLD_BLOCK;
+    let (sa, sb) = segments.split_at_mut(split);
+    let other = std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let mut b = SegmentAccumulator::new(tc, tp);
+            fold(&mut b, split..n, sb);
+            b
+        });
+        fold(&mut acc, 0..split, sa);
+        h.join().ok()
+    });
+    match other {
+        // same thresholds by construction, so the merge cannot fail
+        Some(b) => {
+            let _ = acc.merge(&b);
+        }
+        None => {
+            // the worker panicked (no code path does): fold its half here instead
+            let mut b = SegmentAccumulator::new(tc, tp);
+            fold(&mut b, split..n, &mut segments[split..]);
+            let _ = acc.merge(&b);
+        }
+    }
+    acc
 }
 
 /// The sum of `v`, checking finiteness on the way: a finite sum has only finite terms
@@ -419,6 +631,11 @@ fn seg_index(s: ValueSegment) -> usize {
         ValueSegment::LowValue => 3,
     }
 }
+
+/// Customers per block of naive sums in [`SegmentAccumulator`].
+const FOLD_BLOCK: usize = 1024;
+/// Customers from which classification runs on two threads.
+const PARALLEL_CUSTOMERS: usize = 1 << 16;
 
 /// Neumaier-compensated sum, so that merged partial sums match one-shot sums.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -596,16 +813,28 @@ impl SegmentAccumulator {
         revenue: Option<&[f64]>,
         arpu: Option<&[f64]>,
     ) -> Vec<ValueSegment> {
+        let mut out = vec![ValueSegment::LowValue; current.len()];
+        self.fold_into(current, potential, revenue, arpu, &mut out);
+        out
+    }
+
+    /// Fold customers (all slices of one length) and write their segments to `out`.
+    fn fold_into(
+        &mut self,
+        current: &[f64],
+        potential: &[f64],
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+        out: &mut [ValueSegment],
+    ) {
         self.revenue_seen |= revenue.is_some();
         self.arpu_seen |= arpu.is_some();
-        // Naive sums over blocks of 1,024 customers, folded into the compensated sums
-        // per block: fast, and accurate to a few ulps of each block's sum.
-        const BLOCK: usize = 1024;
+        // Naive sums over blocks of FOLD_BLOCK customers, folded into the compensated
+        // sums per block: fast, and accurate to a few ulps of each block's sum.
         let n = current.len();
-        let mut out = Vec::with_capacity(n);
         let mut start = 0;
         while start < n {
-            let end = (start + BLOCK).min(n);
+            let end = (start + FOLD_BLOCK).min(n);
             let mut cnt = [0u64; 4];
             let mut cs = [0.0; 4];
             let mut ps = [0.0; 4];
@@ -623,7 +852,7 @@ impl SegmentAccumulator {
                 if let Some(a) = arpu {
                     a_s[k] += a[i];
                 }
-                out.push(ValueSegment::ALL[k]);
+                out[i] = ValueSegment::ALL[k];
             }
             for k in 0..4 {
                 self.counts[k] += cnt[k];
@@ -634,7 +863,6 @@ impl SegmentAccumulator {
             }
             start = end;
         }
-        out
     }
 
     /// Merge another state (with the same thresholds) into this one.

@@ -131,6 +131,99 @@ impl Weights {
         crate::validate::same_len("indicator row", self.len(), x.len())?;
         Ok(self.0.iter().zip(x).map(|(w, v)| w * v).sum())
     }
+
+    /// `Σ_j w_j x_ij` for every row of a row-major table (one row of `len()` indicators
+    /// per customer): a composite index per customer. Large tables run on two threads
+    /// (a fixed split; each row's sum is taken in the same order whatever the split).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for an empty table; [`Error::DimensionMismatch`] if its length
+    /// is not a multiple of `len()`; [`Error::NonFinite`] naming the first non-finite
+    /// cell (row, column).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::Weights;
+    ///
+    /// let w = Weights::new(vec![0.5, 0.3, 0.2])?;
+    /// // two customers, three indicators each
+    /// let idx = w.score_rows(&[1.0, 0.0, 0.0, 0.2, 0.5, 1.0])?;
+    /// assert!((idx[0] - 0.5).abs() < 1e-15 && (idx[1] - 0.45).abs() < 1e-15);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    pub fn score_rows(&self, table: &[f64]) -> Result<Vec<f64>> {
+        let n = rows_of("indicator table", table, self.len())?;
+        let mut out = vec![0.0; n];
+        let w = self.as_slice();
+        let score = |rows: &[f64], out: &mut [f64]| {
+            for (o, r) in out.iter_mut().zip(rows.chunks_exact(w.len())) {
+                *o = row_score(w, r);
+            }
+        };
+        if n >= PARALLEL_ROWS {
+            let half = n / 2;
+            let (ta, tb) = table.split_at(half * w.len());
+            let (oa, ob) = out.split_at_mut(half);
+            std::thread::scope(|s| {
+                s.spawn(|| score(tb, ob));
+                score(ta, oa);
+            });
+        } else {
+            score(table, &mut out);
+        }
+        if !out.iter().all(|v| v.is_finite()) {
+            // a finite weighted sum of finite cells can still overflow; name the cell
+            // when there is one
+            check_table_finite("indicator table", table, w.len())?;
+            return Err(Error::input(
+                "indicator table",
+                "a weighted row sum overflows the range of f64",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Rows from which row scoring runs on two threads.
+pub(crate) const PARALLEL_ROWS: usize = 1 << 16;
+
+/// `Σ_j w_j x_j` in column order.
+#[inline]
+pub(crate) fn row_score(w: &[f64], row: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (wj, xj) in w.iter().zip(row) {
+        s += wj * xj;
+    }
+    s
+}
+
+/// Number of rows of a row-major table with `k` columns.
+pub(crate) fn rows_of(what: &str, table: &[f64], k: usize) -> Result<usize> {
+    if table.is_empty() {
+        return Err(Error::Empty { what: what.into() });
+    }
+    if k == 0 || !table.len().is_multiple_of(k) {
+        return Err(Error::DimensionMismatch {
+            what: format!("{what} (row-major, {k} values per row)"),
+            expected: table.len().div_ceil(k.max(1)) * k.max(1),
+            found: table.len(),
+        });
+    }
+    Ok(table.len() / k)
+}
+
+/// The first non-finite cell of a row-major table, as an error.
+pub(crate) fn check_table_finite(what: &str, table: &[f64], k: usize) -> Result<()> {
+    match table.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(Error::NonFinite {
+            what: what.into(),
+            row: i / k.max(1),
+            col: i % k.max(1),
+            value: table[i],
+        }),
+        None => Ok(()),
+    }
 }
 
 fn check_scores(w: &[f64]) -> Result<()> {
