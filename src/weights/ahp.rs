@@ -84,7 +84,7 @@ pub struct Convergence {
 /// | Name | Default | Meaning | Valid range |
 /// |---|---|---|---|
 /// | `method` | [`PriorityMethod::Eigenvector`] | priority vector | any |
-/// | `random_index` | [`RandomIndex::Saaty1980`] | RI table for CR | any; must cover n |
+/// | `random_index` | [`RandomIndex::Saaty1980`] | RI table for CR | a built-in table or [`RandomIndex::custom`]; must cover n |
 /// | `reciprocity_tolerance` | `1e-6` | max `|a_ij·a_ji - 1|` | finite, ≥ 0 |
 /// | `tolerance` | `1e-13` | power iteration stops at `max|Δw| <` this | finite, > 0 |
 /// | `max_iterations` | `1000` | power iteration cap | ≥ 1 |
@@ -120,7 +120,7 @@ pub struct Convergence {
 /// - Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
 /// - Saaty, T. L. (2008). Decision making with the analytic hierarchy process.
 ///   *Int. J. Services Sciences* 1(1), 83-98.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ahp {
     method: PriorityMethod,
     random_index: RandomIndex,
@@ -212,8 +212,8 @@ impl Ahp {
     }
     /// The RI table.
     #[must_use]
-    pub fn get_random_index(&self) -> RandomIndex {
-        self.random_index
+    pub fn get_random_index(&self) -> &RandomIndex {
+        &self.random_index
     }
     /// The reciprocity tolerance.
     #[must_use]
@@ -258,7 +258,8 @@ impl Ahp {
     /// [`Error::DimensionMismatch`] if not square; [`Error::NonFinite`] for NaN/inf;
     /// [`Error::InvalidValue`] naming the cell for a non-positive judgement, a diagonal
     /// entry other than 1, or `|a_ij·a_ji - 1|` above the reciprocity tolerance;
-    /// [`Error::InvalidInput`] if the RI table does not cover `n > 2`;
+    /// [`Error::LimitExceeded`] if the RI table does not cover `n > 2` (the message names
+    /// tables that do; or supply one with [`RandomIndex::custom`]);
     /// [`Error::NotConverged`] if the power iteration hits its cap;
     /// with `strict(true)`, [`Error::InvalidInput`] if CR exceeds the threshold.
     pub fn weigh(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
@@ -281,17 +282,11 @@ impl Ahp {
 
     pub(crate) fn weigh_valid(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
         let n = a.nrows();
-        let ri = self.random_index.value(n);
-        if n > 2 && ri.is_none() {
-            return Err(Error::input(
-                "random index table",
-                format!(
-                    "{} covers n up to {}, the matrix has n = {n}; choose another RandomIndex",
-                    self.random_index,
-                    self.random_index.max_order()
-                ),
-            ));
-        }
+        let ri = if n > 2 {
+            Some(self.random_index.try_value(n)?)
+        } else {
+            None
+        };
         let (w, convergence) = match self.method {
             PriorityMethod::Eigenvector => {
                 let (w, c) = power_iteration(a, self.tolerance, self.max_iterations)?;
@@ -305,7 +300,7 @@ impl Ahp {
             (0.0, 0.0)
         } else {
             let ci = (lambda_max - n as f64) / (n as f64 - 1.0);
-            (ci, ci / ri.unwrap_or(f64::NAN))
+            (ci, ri.map_or(0.0, |ri| ci / ri))
         };
         let mut warnings = Vec::new();
         if cr > self.cr_threshold {
@@ -340,8 +335,9 @@ impl Ahp {
             lambda_max,
             ci,
             cr,
-            random_index_value: if n <= 2 { None } else { ri },
-            options: *self,
+            random_index_value: ri,
+            random_index_interpolation: self.random_index.interpolation(n),
+            options: self.clone(),
             n,
             convergence,
             warnings,
@@ -522,6 +518,7 @@ pub struct AhpWeights {
     ci: f64,
     cr: f64,
     random_index_value: Option<f64>,
+    random_index_interpolation: Option<(usize, usize)>,
     options: Ahp,
     n: usize,
     convergence: Option<Convergence>,
@@ -555,8 +552,28 @@ impl AhpWeights {
     }
     /// The RI table used.
     #[must_use]
-    pub fn random_index(&self) -> RandomIndex {
-        self.options.random_index
+    pub fn random_index(&self) -> &RandomIndex {
+        &self.options.random_index
+    }
+    /// The published orders `(n0, n1)` that `RI(n)` was interpolated between
+    /// (Donegan & Dodd for 20 < n < 100 off its published orders), else `None`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::{Ahp, RandomIndex};
+    ///
+    /// // 22 items, all equally important: CR = 0, RI interpolated between n = 20 and 25.
+    /// let fit = Ahp::new()
+    ///     .random_index(RandomIndex::DoneganDodd1991)
+    ///     .weigh_upper_triangle(22, &vec![1.0; 22 * 21 / 2])?;
+    /// assert_eq!(fit.random_index_interpolation(), Some((20, 25)));
+    /// assert!(fit.to_string().contains("interpolated between n = 20 and n = 25"));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn random_index_interpolation(&self) -> Option<(usize, usize)> {
+        self.random_index_interpolation
     }
     /// Whether CR ≤ the threshold.
     #[must_use]
@@ -617,11 +634,17 @@ impl fmt::Display for AhpWeights {
             self.lambda_max, self.ci
         )?;
         match self.random_index_value {
-            Some(ri) => writeln!(
-                f,
-                "CR = {:.4} (RI = {ri} from {})",
-                self.cr, self.options.random_index
-            )?,
+            Some(ri) => {
+                write!(
+                    f,
+                    "CR = {:.4} (RI = {ri} from {}",
+                    self.cr, self.options.random_index
+                )?;
+                if let Some((n0, n1)) = self.random_index_interpolation {
+                    write!(f, ", interpolated between n = {n0} and n = {n1}")?;
+                }
+                writeln!(f, ")")?;
+            }
             None => writeln!(f, "CR = 0 (n <= 2: always consistent)")?,
         }
         if let Some(c) = self.convergence {
@@ -681,7 +704,9 @@ mod tests {
         );
         let a = DMatrix::from_element(11, 11, 1.0);
         let e = Ahp::new().weigh(&a).unwrap_err();
-        assert!(e.to_string().contains("Saaty (1980) covers n up to 10"));
+        assert!(e.to_string().starts_with(
+            "matrix order n for the random-index table Saaty (1980): 11 exceeds the limit of 10"
+        ));
         assert!(
             Ahp::new()
                 .random_index(RandomIndex::Saaty2005)
