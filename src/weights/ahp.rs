@@ -273,11 +273,16 @@ impl Ahp {
     /// triangle is filled with exact reciprocals and the diagonal with ones.
     ///
     /// # Errors
-    /// [`Error::DimensionMismatch`] if `upper` has not `n(n-1)/2` values; otherwise as
+    /// [`Error::DimensionMismatch`] if `upper` has not `n(n-1)/2` values;
+    /// [`Error::Empty`] for `n = 0`; [`Error::NonFinite`] or [`Error::InvalidValue`] naming
+    /// the cell `(i, j)`, `i < j`, of a value that is not finite and > 0; otherwise as
     /// [`Ahp::weigh`].
     pub fn weigh_upper_triangle(&self, n: usize, upper: &[f64]) -> Result<AhpWeights> {
+        self.validate_options()?;
+        // Checked cell by cell while building: finite and > 0, exact reciprocals and a
+        // unit diagonal by construction, so the full-matrix checks would find nothing.
         let a = from_upper_triangle(n, upper)?;
-        self.weigh(&a)
+        self.weigh_valid(&a)
     }
 
     pub(crate) fn weigh_valid(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
@@ -287,15 +292,22 @@ impl Ahp {
         } else {
             None
         };
-        let (w, convergence) = match self.method {
+        let (w, lambda_max, convergence) = match self.method {
             PriorityMethod::Eigenvector => {
-                let (w, c) = power_iteration(a, self.tolerance, self.max_iterations)?;
-                (w, Some(c))
+                let (w, lambda, c) = power_iteration(a, self.tolerance, self.max_iterations)?;
+                (w, lambda, Some(c))
             }
-            PriorityMethod::GeometricMean => (geometric_mean(a), None),
-            PriorityMethod::ArithmeticMean => (arithmetic_mean(a), None),
+            PriorityMethod::GeometricMean => {
+                let w = geometric_mean(a);
+                let lambda = lambda_estimate(a, &w);
+                (w, lambda, None)
+            }
+            PriorityMethod::ArithmeticMean => {
+                let w = arithmetic_mean(a);
+                let lambda = lambda_estimate(a, &w);
+                (w, lambda, None)
+            }
         };
-        let lambda_max = lambda_estimate(a, &w);
         let (ci, cr) = if n <= 2 {
             (0.0, 0.0)
         } else {
@@ -318,15 +330,25 @@ impl Ahp {
                 threshold: self.cr_threshold,
             });
         }
-        for i in 0..n {
-            for j in 0..n {
-                let v = a[(i, j)];
-                if !(1.0 / 9.0 - 1e-9..=9.0 + 1e-9).contains(&v) {
-                    warnings.push(AhpWarning::OutsideScale {
-                        row: i,
-                        col: j,
-                        value: v,
-                    });
+        let (lo, hi) = (1.0 / 9.0 - 1e-9, 9.0 + 1e-9);
+        let on_scale = |v: &f64| (lo..=hi).contains(v);
+        // One branch-free contiguous pass; the row-major pass that names the cells runs
+        // only if a judgement is off the scale.
+        let off = a
+            .as_slice()
+            .iter()
+            .fold(false, |off, &v| off | !((v >= lo) & (v <= hi)));
+        if off {
+            for i in 0..n {
+                for j in 0..n {
+                    let v = a[(i, j)];
+                    if !on_scale(&v) {
+                        warnings.push(AhpWarning::OutsideScale {
+                            row: i,
+                            col: j,
+                            value: v,
+                        });
+                    }
                 }
             }
         }
@@ -357,23 +379,49 @@ pub(crate) fn from_upper_triangle(n: usize, upper: &[f64]) -> Result<DMatrix<f64
         n * (n - 1) / 2,
         upper.len(),
     )?;
+    // Fast path: one branch-free pass; the cell-by-cell pass runs only to name a bad cell.
+    let bad = upper
+        .iter()
+        .fold(false, |bad, &v| bad | !(v.is_finite() & (v > 0.0)));
+    if bad {
+        let mut k = 0;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let v = upper[k];
+                k += 1;
+                if !v.is_finite() {
+                    return Err(Error::NonFinite {
+                        what: "pairwise comparison matrix".into(),
+                        row: i,
+                        col: j,
+                        value: v,
+                    });
+                }
+                if !(v > 0.0) {
+                    return Err(Error::InvalidValue {
+                        what: "pairwise comparison matrix".into(),
+                        location: format!("row {i}, column {j}"),
+                        value: v,
+                        expected: "> 0".into(),
+                    });
+                }
+            }
+        }
+    }
+    // Column-major: below the diagonal, column i holds 1/a_ij for j > i contiguously
+    // (a simple loop of divisions that vectorises); above it, row i is strided.
     let mut a = DMatrix::from_element(n, n, 1.0);
+    let data = a.as_mut_slice();
     let mut k = 0;
     for i in 0..n {
-        for j in (i + 1)..n {
-            let v = upper[k];
-            if !v.is_finite() {
-                return Err(Error::NonFinite {
-                    what: "pairwise comparison matrix".into(),
-                    row: i,
-                    col: j,
-                    value: v,
-                });
-            }
-            a[(i, j)] = v;
-            a[(j, i)] = 1.0 / v;
-            k += 1;
+        let row = &upper[k..k + n - i - 1];
+        for (dst, &v) in data[i * n + i + 1..(i + 1) * n].iter_mut().zip(row) {
+            *dst = 1.0 / v;
         }
+        for (j, &v) in ((i + 1)..n).zip(row) {
+            data[j * n + i] = v;
+        }
+        k += n - i - 1;
     }
     Ok(a)
 }
@@ -424,30 +472,104 @@ pub(crate) fn validate_pairwise(a: &DMatrix<f64>, tol: f64) -> Result<()> {
     Ok(())
 }
 
-fn power_iteration(a: &DMatrix<f64>, tol: f64, max_it: usize) -> Result<(Vec<f64>, Convergence)> {
-    let n = a.nrows();
-    // Row-major copy, so each (A w)_i is a contiguous dot product.
-    let rows: Vec<f64> = a.transpose().as_slice().to_vec();
-    let mut w = vec![1.0 / n as f64; n];
-    let mut next = vec![0.0; n];
+/// A column-major copy of a square matrix whose columns are padded with zero rows to a
+/// multiple of 4, so that `A w` runs in blocks of 4 rows whose partial sums stay in
+/// registers (a row-by-row dot product is one serial chain of additions per row; a
+/// column-by-column axpy loads and stores the whole result once per column).
+struct BlockedMatrix {
+    data: Vec<f64>,
+    n: usize,
+    stride: usize,
+}
+
+impl BlockedMatrix {
+    const BLOCK: usize = 4;
+
+    fn new(a: &DMatrix<f64>) -> Self {
+        let n = a.nrows();
+        let stride = n.div_ceil(Self::BLOCK) * Self::BLOCK;
+        let mut data = vec![0.0; stride * n];
+        for (dst, src) in data
+            .chunks_exact_mut(stride)
+            .zip(a.as_slice().chunks_exact(n))
+        {
+            dst[..n].copy_from_slice(src);
+        }
+        BlockedMatrix { data, n, stride }
+    }
+
+    /// `out[..n] = A w` (`w.len() == n`); `out` has `stride` entries, the padding gets 0.
+    fn mul(&self, w: &[f64], out: &mut [f64]) {
+        for (b, o) in out.chunks_exact_mut(Self::BLOCK).enumerate() {
+            let lo = b * Self::BLOCK;
+            let mut acc = [0.0; Self::BLOCK];
+            for (col, &wj) in self.data.chunks_exact(self.stride).zip(w) {
+                for (s, &x) in acc.iter_mut().zip(&col[lo..lo + Self::BLOCK]) {
+                    *s += x * wj;
+                }
+            }
+            o.copy_from_slice(&acc);
+        }
+    }
+
+    /// `mean_i (A w)_i / w_i`, the λmax estimate.
+    fn lambda(&self, w: &[f64], scratch: &mut [f64]) -> f64 {
+        self.mul(w, scratch);
+        scratch.iter().zip(w).map(|(x, wi)| x / wi).sum::<f64>() / self.n as f64
+    }
+}
+
+/// Sum of a slice whose length is a multiple of 4, with four independent partial sums.
+fn sum4(x: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    for c in x.chunks_exact(4) {
+        for (s, &v) in acc.iter_mut().zip(c) {
+            *s += v;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// The Perron vector by power iteration, and λmax at it.
+fn power_iteration(
+    a: &DMatrix<f64>,
+    tol: f64,
+    max_it: usize,
+) -> Result<(Vec<f64>, f64, Convergence)> {
+    let m = BlockedMatrix::new(a);
+    let n = m.n;
+    // w and A·w are padded to the block size with zeros, so every loop runs over whole
+    // blocks of 4 and vectorises; the padding stays 0 (0·inv = 0).
+    let mut w = vec![0.0; m.stride];
+    w[..n].fill(1.0 / n as f64);
+    let mut next = vec![0.0; m.stride];
     let mut change = f64::INFINITY;
     for it in 1..=max_it {
-        let mut total = 0.0;
-        for (nx, row) in next.iter_mut().zip(rows.chunks_exact(n)) {
-            let s: f64 = row.iter().zip(&w).map(|(x, y)| x * y).sum();
-            *nx = s;
-            total += s;
+        m.mul(&w[..n], &mut next);
+        let total = sum4(&next);
+        if !(total.is_finite() && total > 0.0) {
+            return Err(Error::input(
+                "pairwise comparison matrix",
+                format!("A·w is not finite at power iteration {it}: judgements too large to weigh"),
+            ));
         }
-        change = 0.0;
         let inv = 1.0 / total;
-        for (nx, wi) in next.iter().zip(w.iter_mut()) {
-            let v = nx * inv;
-            change = change.max((v - *wi).abs());
-            *wi = v;
+        let mut lane = [0.0f64; 4];
+        for (nc, wc) in next.chunks_exact(4).zip(w.chunks_exact_mut(4)) {
+            for ((l, &nx), wi) in lane.iter_mut().zip(nc).zip(wc) {
+                let v = nx * inv;
+                let d = (v - *wi).abs();
+                *l = if d > *l { d } else { *l };
+                *wi = v;
+            }
         }
+        change = lane[0].max(lane[1]).max(lane[2].max(lane[3]));
         if change < tol {
+            w.truncate(n);
+            let lambda = m.lambda(&w, &mut next);
             return Ok((
                 w,
+                lambda,
                 Convergence {
                     iterations: it,
                     last_change: change,
@@ -480,14 +602,11 @@ fn arithmetic_mean(a: &DMatrix<f64>) -> Vec<f64> {
         .collect()
 }
 
+/// `mean_i (A w)_i / w_i`.
 fn lambda_estimate(a: &DMatrix<f64>, w: &[f64]) -> f64 {
-    let n = a.nrows();
-    let mut s = 0.0;
-    for i in 0..n {
-        let aw: f64 = (0..n).map(|j| a[(i, j)] * w[j]).sum();
-        s += aw / w[i];
-    }
-    s / n as f64
+    let m = BlockedMatrix::new(a);
+    let mut scratch = vec![0.0; m.stride];
+    m.lambda(w, &mut scratch)
 }
 
 /// The priorities and consistency of one pairwise comparison matrix.
