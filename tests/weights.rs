@@ -872,6 +872,33 @@ proptest! {
     }
 
     #[test]
+    fn upper_triangle_is_ok_with_finite_weights_or_a_named_error(
+        n in 1usize..9,
+        vals in proptest::collection::vec(prop_oneof![
+            Just(f64::NAN), Just(0.0), Just(-2.0), Just(f64::INFINITY), Just(f64::MAX),
+            Just(f64::MIN_POSITIVE), 1e-300f64..1e300, 0.111f64..9.0], 36),
+    ) {
+        // Any input, extreme magnitudes included: an Ok result has finite weights summing
+        // to 1 and a finite CR; a bad cell is named; nothing panics.
+        let up = &vals[..n * (n - 1) / 2];
+        for m in [PriorityMethod::Eigenvector, PriorityMethod::GeometricMean, PriorityMethod::ArithmeticMean] {
+            match Ahp::new().method(m).random_index(RandomIndex::Saaty2005).weigh_upper_triangle(n, up) {
+                Ok(fit) => {
+                    prop_assert!(fit.weights().iter().all(|w| w.is_finite() && *w >= 0.0));
+                    prop_assert!((fit.weights().iter().sum::<f64>() - 1.0).abs() < 1e-9);
+                    prop_assert!(fit.consistency_ratio().is_finite());
+                }
+                Err(e) => {
+                    let bad = up.iter().any(|v| !(v.is_finite() && *v > 0.0));
+                    if bad {
+                        prop_assert!(e.to_string().contains("row "), "{e}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn no_panic_on_arbitrary_input(v in proptest::collection::vec(prop_oneof![
         Just(f64::NAN), Just(0.0), Just(-1.0), Just(f64::INFINITY), -1e6f64..1e6], 0..30), m in 1usize..4) {
         let n = v.len() / m;
