@@ -148,6 +148,18 @@ impl CustomRandomIndex {
     /// [`Error::InvalidValue`] naming the order `n` of the first bad entry: `RI(1)` and
     /// `RI(2)` must be 0 (every 1x1 and 2x2 reciprocal matrix is consistent), and
     /// `RI(n)` for `n ≥ 3` must be finite and > 0.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::CustomRandomIndex;
+    ///
+    /// let e = CustomRandomIndex::new("sim", &[0.0, 0.0, 0.52, f64::NAN]).unwrap_err();
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "custom random-index table `sim` at n = 4 must be finite and > 0, got NaN"
+    /// );
+    /// ```
     pub fn new(name: impl Into<String>, values: &[f64]) -> Result<Self> {
         let name: String = name.into();
         if name.trim().is_empty() {
@@ -192,12 +204,31 @@ impl CustomRandomIndex {
     }
 
     /// The name printed with the consistency ratio.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::CustomRandomIndex;
+    ///
+    /// assert_eq!(CustomRandomIndex::new("sim", &[0.0, 0.0, 0.5])?.name(), "sim");
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// `RI(n)` for `n = 1..=N` (`values()[n - 1]`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::CustomRandomIndex;
+    ///
+    /// let t = CustomRandomIndex::new("sim", &[0.0, 0.0, 0.5])?;
+    /// assert_eq!(t.values(), &[0.0, 0.0, 0.5]);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn values(&self) -> &[f64] {
         &self.values
@@ -353,6 +384,17 @@ impl RandomIndex {
     }
 
     /// Largest `n` the table covers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::RandomIndex;
+    ///
+    /// assert_eq!(RandomIndex::Saaty1980.max_order(), 10);
+    /// assert_eq!(RandomIndex::DoneganDodd1991.max_order(), 100);
+    /// assert_eq!(RandomIndex::custom("sim", &[0.0, 0.0, 0.5])?.max_order(), 3);
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
     #[must_use]
     pub fn max_order(&self) -> usize {
         match self {
