@@ -308,6 +308,21 @@ impl Ahp {
                 (w, lambda, None)
             }
         };
+        // Judgements near the limits of f64 (e.g. 1e308 next to 1e-308) can overflow A·w or
+        // a column sum, or underflow a weight to 0; report it instead of returning NaN,
+        // infinity or weights that do not sum to 1.
+        let normalised = (w.iter().sum::<f64>() - 1.0).abs() <= 1e-9;
+        if !(lambda_max.is_finite() && normalised && w.iter().all(|x| x.is_finite() && *x > 0.0)) {
+            return Err(Error::input(
+                "pairwise comparison matrix",
+                format!(
+                    "the {} priorities or lambda_max are not finite: judgements too extreme \
+                     for f64 (largest {:e})",
+                    self.method,
+                    a.max()
+                ),
+            ));
+        }
         let (ci, cr) = if n <= 2 {
             (0.0, 0.0)
         } else {
@@ -833,6 +848,25 @@ mod tests {
                 .weigh(&a)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn extreme_judgements_are_an_error_not_nan() {
+        // Every judgement f64::MAX: column sums overflow (arithmetic mean) and A·w overflows.
+        for m in [
+            PriorityMethod::Eigenvector,
+            PriorityMethod::GeometricMean,
+            PriorityMethod::ArithmeticMean,
+        ] {
+            let r = Ahp::new().method(m).weigh_upper_triangle(3, &[f64::MAX; 3]);
+            match r {
+                Ok(fit) => {
+                    assert!(fit.consistency_ratio().is_finite());
+                    assert!(fit.weights().iter().all(|w| w.is_finite()));
+                }
+                Err(e) => assert!(e.to_string().contains("too extreme"), "{e}"),
+            }
+        }
     }
 
     #[test]
