@@ -261,6 +261,8 @@ impl Ahp {
     /// [`Error::LimitExceeded`] if the RI table does not cover `n > 2` (the message names
     /// tables that do; or supply one with [`RandomIndex::custom`]);
     /// [`Error::NotConverged`] if the power iteration hits its cap;
+    /// [`Error::InvalidInput`] if judgements are too extreme for `f64` (λmax or a weight
+    /// overflows or underflows, e.g. `f64::MAX` next to `1e-308`);
     /// with `strict(true)`, [`Error::InvalidInput`] if CR exceeds the threshold.
     pub fn weigh(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
         self.validate_options()?;
