@@ -26,7 +26,7 @@ fn vec_of(v: &Value) -> Vec<f64> {
     serde_json::from_value(v.clone()).unwrap()
 }
 
-fn table_key(t: RandomIndex) -> &'static str {
+fn table_key(t: &RandomIndex) -> &'static str {
     match t {
         RandomIndex::Saaty1980 => "saaty_1980",
         RandomIndex::Saaty1980ExtCommon => "saaty_1980_ext_common",
@@ -46,7 +46,7 @@ fn random_index_tables_match_the_reference_file() {
     // entries hold only n = 11..15 and sit on top of Saaty 1980).
     let j = json("ahp_random_index_tables.json");
     for t in RandomIndex::ALL {
-        let key = table_key(t);
+        let key = table_key(&t);
         let vals = j["tables"][key]["values"].as_object().unwrap();
         for (n, v) in vals {
             let n: usize = n.parse().unwrap();
@@ -66,7 +66,7 @@ fn saaty_2008_drinks_under_every_table() {
     let published = [0.177, 0.019, 0.042, 0.116, 0.190, 0.129, 0.327];
     let exact = vec_of(&j["computed_numpy_eig_independent"]["eigenvector_weights"]);
     for t in RandomIndex::ALL {
-        let fit = Ahp::new().random_index(t).weigh(&a).unwrap();
+        let fit = Ahp::new().random_index(t.clone()).weigh(&a).unwrap();
         for (k, w) in fit.weights().iter().enumerate() {
             assert!((w - published[k]).abs() <= 0.0005 + 1e-12, "{k}: {w}");
             assert_relative_eq!(*w, exact[k], max_relative = 1e-10);
@@ -77,7 +77,7 @@ fn saaty_2008_drinks_under_every_table() {
             0.029438173221724966,
             max_relative = 1e-10
         );
-        let cr = &j["computed_numpy_eig_independent"]["CR_by_table"][table_key(t)];
+        let cr = &j["computed_numpy_eig_independent"]["CR_by_table"][table_key(&t)];
         match cr.as_f64() {
             Some(cr) => assert_relative_eq!(fit.consistency_ratio(), cr, max_relative = 1e-10),
             None => {
@@ -264,6 +264,265 @@ fn leader_hierarchy_global_weights_and_cr_h() {
             node.path
         );
     }
+}
+
+/// Upper triangle of the deterministic test matrix used against AHPy below:
+/// `a_ij = (j+1)/(i+1) · exp(0.3·sin(n·i + j))` for `i < j` (0-based), row by row.
+fn sine_perturbed_upper(n: usize) -> Vec<f64> {
+    let mut up = Vec::new();
+    for i in 0..n {
+        for j in (i + 1)..n {
+            up.push((j + 1) as f64 / (i + 1) as f64 * (0.3 * ((n * i + j) as f64).sin()).exp());
+        }
+    }
+    up
+}
+
+#[test]
+fn donegan_dodd_beyond_15_matches_ahpy() {
+    // Independent source: AHPy 2.1 (PyPI), which takes lambda_max from numpy's eigvals and
+    // RI from Donegan & Dodd (1991), interpolating linearly between published orders.
+    // Script (run with /tmp/anchors-venv/bin/python, 2026-11-25):
+    //   import math, ahpy
+    //   def upper(n):
+    //       return {(f"c{i:02d}", f"c{j:02d}"): (j + 1) / (i + 1) * math.exp(0.3 * math.sin(n * i + j))
+    //               for i in range(n) for j in range(i + 1, n)}
+    //   for n in (16, 22):
+    //       c = ahpy.Compare(f"n{n}", upper(n), precision=12, random_index="dd")
+    //       print(n, c.consistency_ratio)
+    // Output: 16 0.01460201803 (RI 1.5078, published), 22 0.015065072593 (RI interpolated
+    // between n = 20 and 25: 1.5371 + 0.4·(1.5619 - 1.5371) = 1.54702). AHPy rounds CR to
+    // 12 decimals; its weights use a different iteration, so only CR is compared.
+    for (n, ahpy_cr, interp) in [
+        (16, 0.01460201803, None),
+        (22, 0.015065072593, Some((20, 25))),
+    ] {
+        let fit = Ahp::new()
+            .random_index(RandomIndex::DoneganDodd1991)
+            .weigh_upper_triangle(n, &sine_perturbed_upper(n))
+            .unwrap();
+        assert!(
+            (fit.consistency_ratio() - ahpy_cr).abs() <= 0.5e-12 + 1e-15,
+            "n = {n}: {} vs AHPy {ahpy_cr}",
+            fit.consistency_ratio()
+        );
+        assert_eq!(fit.random_index_interpolation(), interp);
+        if let Some((a, b)) = interp {
+            assert!(fit.to_string().contains(&format!(
+                "from Donegan & Dodd (1991), interpolated between n = {a} and n = {b})"
+            )));
+        }
+    }
+    assert_relative_eq!(
+        RandomIndex::DoneganDodd1991.value(22).unwrap(),
+        1.54702,
+        max_relative = 1e-12
+    );
+}
+
+#[test]
+fn donegan_dodd_published_large_orders_match_ahpy_table() {
+    // The n = 16..100 entries of ahp_random_index_tables.json (from AHPy 2.1's table).
+    let j = json("ahp_random_index_tables.json");
+    let vals = j["tables"]["donegan_dodd_1991"]["values_large_n"]
+        .as_object()
+        .unwrap();
+    assert_eq!(vals.len(), 14);
+    for (n, v) in vals {
+        let n: usize = n.parse().unwrap();
+        assert_eq!(RandomIndex::DoneganDodd1991.value(n), v.as_f64(), "n={n}");
+        assert_eq!(RandomIndex::DoneganDodd1991.interpolation(n), None);
+    }
+}
+
+#[test]
+fn sizes_beyond_every_table_are_a_clear_error() {
+    // 16x16 under Saaty (2005) (max 15): the error names n, the table, its max and the
+    // one built-in table that reaches 16; 101x101 under Donegan & Dodd (max 100): custom.
+    let up16 = sine_perturbed_upper(16);
+    let e = Ahp::new()
+        .random_index(RandomIndex::Saaty2005)
+        .weigh_upper_triangle(16, &up16)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "matrix order n for the random-index table Saaty (2005): 16 exceeds the limit of 15; \
+         choose a table that covers n = 16 (RandomIndex::DoneganDodd1991) or supply your own \
+         with RandomIndex::custom"
+    );
+    let e = Ahp::new()
+        .random_index(RandomIndex::DoneganDodd1991)
+        .weigh_upper_triangle(101, &vec![1.0; 101 * 50])
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "matrix order n for the random-index table Donegan & Dodd (1991): 101 exceeds the \
+         limit of 100; no built-in table covers n = 101: supply RI(1..=101), e.g. from your \
+         own simulation, with RandomIndex::custom"
+    );
+    // A custom table that is too short is refused the same way.
+    let t = RandomIndex::custom("short sim", &[0.0, 0.0, 0.5, 0.9]).unwrap();
+    let e = Ahp::new()
+        .random_index(t)
+        .weigh_upper_triangle(5, &[1.0; 10])
+        .unwrap_err();
+    assert!(e.to_string().starts_with(
+        "matrix order n for the random-index table short sim (caller-supplied): 5 exceeds the limit of 4"
+    ));
+    // n <= 2 needs no RI: any table works.
+    assert!(
+        Ahp::new()
+            .random_index(RandomIndex::custom("t", &[0.0, 0.0, 0.5]).unwrap())
+            .weigh_upper_triangle(2, &[3.0])
+            .is_ok()
+    );
+}
+
+#[test]
+fn custom_table_is_used_and_named() {
+    // Drinks (Saaty 2008), CI = 0.029438173221724966 (numpy, refdata). With a caller's
+    // RI(7) = 1.30: CR = 0.029438173221724966/1.30 = 0.022644748632096128.
+    let j = json("ahp_saaty2008_drinks.json");
+    let a = matrix(&j["matrix"]);
+    let mut ri = vec![0.0, 0.0, 0.55, 0.88, 1.1, 1.2, 1.30];
+    let t = RandomIndex::custom("my 10^5-matrix simulation", &ri).unwrap();
+    let fit = Ahp::new().random_index(t.clone()).weigh(&a).unwrap();
+    assert_relative_eq!(
+        fit.consistency_ratio(),
+        0.022644748632096128,
+        max_relative = 1e-10
+    );
+    assert_eq!(fit.random_index(), &t);
+    assert_eq!(fit.random_index_value(), Some(1.30));
+    assert!(
+        fit.to_string()
+            .contains("CR = 0.0226 (RI = 1.3 from my 10^5-matrix simulation (caller-supplied))")
+    );
+    ri[1] = 0.2;
+    assert_eq!(
+        RandomIndex::custom("x", &ri).unwrap_err().to_string(),
+        "custom random-index table `x` at n = 2 must be 0 (every 1x1 and 2x2 reciprocal \
+         matrix is consistent), got 0.2"
+    );
+    ri[1] = 0.0;
+    ri[4] = -1.1;
+    assert_eq!(
+        RandomIndex::custom("x", &ri).unwrap_err().to_string(),
+        "custom random-index table `x` at n = 5 must be finite and > 0, got -1.1"
+    );
+}
+
+/// `|computed - published| <= half a unit in the last published decimal`.
+fn within_dp(computed: f64, published: f64, dp: i32) -> bool {
+    (computed - published).abs() <= 0.5 * 10f64.powi(-dp) + 1e-12
+}
+
+#[test]
+fn saaty_1990_house_example_to_published_digits() {
+    // Saaty (1990) EJOR 48:9-26, published to 3 dp with Saaty's RI (1980 table):
+    // criteria w = (.173 .054 .188 .018 .031 .036 .167 .333), lambda_max 9.669, C.I. .238,
+    // C.R. .169 (= .238/1.41: an inconsistent matrix the paper still uses, so we must
+    // weigh it and flag it); each house matrix's local priorities, lambda_max, C.I., C.R.;
+    // composite A .396, B .341, C .263.
+    let j = json("ahp_saaty1990_house.json");
+    let p = &j["published_3dp"];
+    let crit: Vec<String> = serde_json::from_value(j["criteria"].clone()).unwrap();
+    let alts: Vec<String> = serde_json::from_value(j["alternatives"].clone()).unwrap();
+    let mut h = Hierarchy::new(&crit, matrix(&j["criteria_matrix"])).unwrap();
+    for c in &crit {
+        let child = Hierarchy::new(&alts, matrix(&j["alternative_matrices"][c])).unwrap();
+        h = h.with_child(c, child).unwrap();
+    }
+    let fit = Ahp::new().weigh_hierarchy(&h).unwrap();
+    let root = &fit.nodes()[0].local;
+    for (w, pw) in root.weights().iter().zip(vec_of(&p["criteria_weights"])) {
+        assert!(within_dp(*w, pw, 3), "{w} vs {pw}");
+    }
+    assert!(within_dp(root.lambda_max(), 9.669, 3));
+    assert!(within_dp(root.consistency_index(), 0.238, 3));
+    assert!(within_dp(root.consistency_ratio(), 0.169, 3));
+    assert!(!root.is_consistent());
+    assert!(matches!(
+        root.warnings()[0],
+        AhpWarning::Inconsistent { .. }
+    ));
+    for node in &fit.nodes()[1..] {
+        let c = node.path[0].as_str();
+        let local = &p["local"][c];
+        if local.get("weights").is_none() {
+            continue; // neighbourhood: checked below by its symmetry with size
+        }
+        let l = &node.local;
+        // Local priorities: one unit in the 3rd decimal (two recorded entries differ by
+        // one unit from the rounded eigenvector, see `local_weights_note` in the JSON).
+        for (w, pw) in l.weights().iter().zip(vec_of(&local["weights"])) {
+            assert!((w - pw).abs() <= 0.001 + 1e-12, "{c}: {w} vs {pw}");
+        }
+        assert!(
+            within_dp(l.lambda_max(), local["lambda_max"].as_f64().unwrap(), 3),
+            "{c}"
+        );
+        let ci = local["ci"].as_f64().unwrap();
+        if c == "transportation" {
+            // Printed C.I. .124 is (3.247 - 3)/2 = .1235 from the *rounded* λmax, rounded
+            // half up; from the exact λmax 3.24695 it is .12348, i.e. .123.
+            assert!(within_dp((3.247 - 3.0) / 2.0 + 1e-9, ci, 3));
+            assert!((l.consistency_index() - ci).abs() <= 0.001, "{c}");
+        } else {
+            assert!(within_dp(l.consistency_index(), ci, 3), "{c}");
+        }
+        assert!(
+            within_dp(l.consistency_ratio(), local["cr"].as_f64().unwrap(), 3),
+            "{c}"
+        );
+    }
+    // Neighbourhood = size matrix with B and C swapped: same λmax, swapped priorities.
+    let size = &fit.nodes()[1].local;
+    let hood = &fit.nodes()[3].local;
+    assert_eq!(fit.nodes()[3].path, ["neighborhood"]);
+    let (s, n) = (size.weights().as_slice(), hood.weights().as_slice());
+    assert_relative_eq!(n[0], s[0], max_relative = 1e-12);
+    assert_relative_eq!(n[1], s[2], max_relative = 1e-12);
+    assert_relative_eq!(n[2], s[1], max_relative = 1e-12);
+    assert_relative_eq!(hood.lambda_max(), size.lambda_max(), max_relative = 1e-12);
+    let syn = fit.synthesis();
+    for (name, pw) in [("A", 0.396), ("B", 0.341), ("C", 0.263)] {
+        let w = syn.iter().find(|(l, _)| l == name).unwrap().1;
+        assert!(within_dp(w, pw, 3), "{name}: {w} vs {pw}");
+    }
+}
+
+#[test]
+fn saaty_1980_wealth_of_nations_to_published_digits() {
+    // Saaty (1980) ch. 2: w = (.427 .230 .021 .052 .052 .123 .094) (3 dp), lambda_max 7.61,
+    // C.I. 0.10, C.R. 0.08 (2 dp, RI 1.32). France and UK have identical rows, so their
+    // weights must be equal to machine precision.
+    let j = json("ahp_saaty1980_wealth.json");
+    let a = matrix(&j["matrix"]);
+    let p = &j["published"];
+    let fit = Ahp::new().weigh(&a).unwrap();
+    for (w, pw) in fit
+        .weights()
+        .iter()
+        .zip(vec_of(&p["eigenvector_weights_3dp"]))
+    {
+        assert!(within_dp(*w, pw, 3), "{w} vs {pw}");
+    }
+    assert!(within_dp(fit.lambda_max(), 7.61, 2));
+    assert!(within_dp(fit.consistency_index(), 0.10, 2));
+    assert!(within_dp(fit.consistency_ratio(), 0.08, 2));
+    assert_eq!(fit.random_index_value(), Some(1.32));
+    let w = fit.weights().as_slice();
+    assert_relative_eq!(w[3], w[4], max_relative = 1e-13);
+    // The same judgements typed as the upper triangle give the same answer.
+    let mut up = Vec::new();
+    for i in 0..7 {
+        for k in (i + 1)..7 {
+            up.push(a[(i, k)]);
+        }
+    }
+    let f2 = Ahp::new().weigh_upper_triangle(7, &up).unwrap();
+    assert_relative_eq!(f2.weights(), fit.weights(), max_relative = 1e-12);
 }
 
 #[test]
@@ -650,6 +909,57 @@ proptest! {
         prop_assert!((fit.weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
         prop_assert!(fit.consistency_ratio() >= -1e-12);
         prop_assert!(fit.lambda_max() >= 5.0 - 1e-9);
+    }
+
+    #[test]
+    fn custom_table_with_a_bad_entry_is_an_err_never_a_panic(
+        mut v in proptest::collection::vec(0.01f64..2.0, 3..20),
+        bad in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY),
+                           Just(0.0), Just(-0.0), -5.0f64..0.0, 0.001f64..1.0],
+        at in 0usize..20,
+    ) {
+        v[0] = 0.0;
+        v[1] = 0.0;
+        prop_assert!(RandomIndex::custom("p", &v).is_ok());
+        let at = at % v.len();
+        v[at] = bad;
+        // bad at n = 1, 2: anything but 0; at n >= 3: anything not finite and > 0.
+        let is_bad = if at < 2 { bad != 0.0 } else { !(bad.is_finite() && bad > 0.0) };
+        match RandomIndex::custom("p", &v) {
+            Ok(t) => prop_assert!(!is_bad, "accepted {bad} at n = {}: {t:?}", at + 1),
+            Err(e) => {
+                prop_assert!(is_bad);
+                let expected = format!("at n = {}", at + 1);
+                prop_assert!(e.to_string().contains(&expected), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn upper_triangle_is_ok_with_finite_weights_or_a_named_error(
+        n in 1usize..9,
+        vals in proptest::collection::vec(prop_oneof![
+            Just(f64::NAN), Just(0.0), Just(-2.0), Just(f64::INFINITY), Just(f64::MAX),
+            Just(f64::MIN_POSITIVE), 1e-300f64..1e300, 0.111f64..9.0], 36),
+    ) {
+        // Any input, extreme magnitudes included: an Ok result has finite weights summing
+        // to 1 and a finite CR; a bad cell is named; nothing panics.
+        let up = &vals[..n * (n - 1) / 2];
+        for m in [PriorityMethod::Eigenvector, PriorityMethod::GeometricMean, PriorityMethod::ArithmeticMean] {
+            match Ahp::new().method(m).random_index(RandomIndex::Saaty2005).weigh_upper_triangle(n, up) {
+                Ok(fit) => {
+                    prop_assert!(fit.weights().iter().all(|w| w.is_finite() && *w >= 0.0));
+                    prop_assert!((fit.weights().iter().sum::<f64>() - 1.0).abs() < 1e-9);
+                    prop_assert!(fit.consistency_ratio().is_finite());
+                }
+                Err(e) => {
+                    let bad = up.iter().any(|v| !(v.is_finite() && *v > 0.0));
+                    if bad {
+                        prop_assert!(e.to_string().contains("row "), "{e}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub struct Convergence {
 /// | Name | Default | Meaning | Valid range |
 /// |---|---|---|---|
 /// | `method` | [`PriorityMethod::Eigenvector`] | priority vector | any |
-/// | `random_index` | [`RandomIndex::Saaty1980`] | RI table for CR | any; must cover n |
+/// | `random_index` | [`RandomIndex::Saaty1980`] | RI table for CR | a built-in table or [`RandomIndex::custom`]; must cover n |
 /// | `reciprocity_tolerance` | `1e-6` | max `|a_ij·a_ji - 1|` | finite, ≥ 0 |
 /// | `tolerance` | `1e-13` | power iteration stops at `max|Δw| <` this | finite, > 0 |
 /// | `max_iterations` | `1000` | power iteration cap | ≥ 1 |
@@ -120,7 +120,7 @@ pub struct Convergence {
 /// - Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
 /// - Saaty, T. L. (2008). Decision making with the analytic hierarchy process.
 ///   *Int. J. Services Sciences* 1(1), 83-98.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ahp {
     method: PriorityMethod,
     random_index: RandomIndex,
@@ -212,8 +212,8 @@ impl Ahp {
     }
     /// The RI table.
     #[must_use]
-    pub fn get_random_index(&self) -> RandomIndex {
-        self.random_index
+    pub fn get_random_index(&self) -> &RandomIndex {
+        &self.random_index
     }
     /// The reciprocity tolerance.
     #[must_use]
@@ -258,8 +258,11 @@ impl Ahp {
     /// [`Error::DimensionMismatch`] if not square; [`Error::NonFinite`] for NaN/inf;
     /// [`Error::InvalidValue`] naming the cell for a non-positive judgement, a diagonal
     /// entry other than 1, or `|a_ij·a_ji - 1|` above the reciprocity tolerance;
-    /// [`Error::InvalidInput`] if the RI table does not cover `n > 2`;
+    /// [`Error::LimitExceeded`] if the RI table does not cover `n > 2` (the message names
+    /// tables that do; or supply one with [`RandomIndex::custom`]);
     /// [`Error::NotConverged`] if the power iteration hits its cap;
+    /// [`Error::InvalidInput`] if judgements are too extreme for `f64` (λmax or a weight
+    /// overflows or underflows, e.g. `f64::MAX` next to `1e-308`);
     /// with `strict(true)`, [`Error::InvalidInput`] if CR exceeds the threshold.
     pub fn weigh(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
         self.validate_options()?;
@@ -272,40 +275,61 @@ impl Ahp {
     /// triangle is filled with exact reciprocals and the diagonal with ones.
     ///
     /// # Errors
-    /// [`Error::DimensionMismatch`] if `upper` has not `n(n-1)/2` values; otherwise as
+    /// [`Error::DimensionMismatch`] if `upper` has not `n(n-1)/2` values;
+    /// [`Error::Empty`] for `n = 0`; [`Error::NonFinite`] or [`Error::InvalidValue`] naming
+    /// the cell `(i, j)`, `i < j`, of a value that is not finite and > 0; otherwise as
     /// [`Ahp::weigh`].
     pub fn weigh_upper_triangle(&self, n: usize, upper: &[f64]) -> Result<AhpWeights> {
+        self.validate_options()?;
+        // Checked cell by cell while building: finite and > 0, exact reciprocals and a
+        // unit diagonal by construction, so the full-matrix checks would find nothing.
         let a = from_upper_triangle(n, upper)?;
-        self.weigh(&a)
+        self.weigh_valid(&a)
     }
 
     pub(crate) fn weigh_valid(&self, a: &DMatrix<f64>) -> Result<AhpWeights> {
         let n = a.nrows();
-        let ri = self.random_index.value(n);
-        if n > 2 && ri.is_none() {
+        let ri = if n > 2 {
+            Some(self.random_index.try_value(n)?)
+        } else {
+            None
+        };
+        let (w, lambda_max, convergence) = match self.method {
+            PriorityMethod::Eigenvector => {
+                let (w, lambda, c) = power_iteration(a, self.tolerance, self.max_iterations)?;
+                (w, lambda, Some(c))
+            }
+            PriorityMethod::GeometricMean => {
+                let w = geometric_mean(a);
+                let lambda = lambda_estimate(a, &w);
+                (w, lambda, None)
+            }
+            PriorityMethod::ArithmeticMean => {
+                let w = arithmetic_mean(a);
+                let lambda = lambda_estimate(a, &w);
+                (w, lambda, None)
+            }
+        };
+        // Judgements near the limits of f64 (e.g. 1e308 next to 1e-308) can overflow A·w or
+        // a column sum, or underflow a weight to 0; report it instead of returning NaN,
+        // infinity or weights that do not sum to 1.
+        let normalised = (w.iter().sum::<f64>() - 1.0).abs() <= 1e-9;
+        if !(lambda_max.is_finite() && normalised && w.iter().all(|x| x.is_finite() && *x > 0.0)) {
             return Err(Error::input(
-                "random index table",
+                "pairwise comparison matrix",
                 format!(
-                    "{} covers n up to {}, the matrix has n = {n}; choose another RandomIndex",
-                    self.random_index,
-                    self.random_index.max_order()
+                    "the {} priorities or lambda_max are not finite: judgements too extreme \
+                     for f64 (largest {:e})",
+                    self.method,
+                    a.max()
                 ),
             ));
         }
-        let (w, convergence) = match self.method {
-            PriorityMethod::Eigenvector => {
-                let (w, c) = power_iteration(a, self.tolerance, self.max_iterations)?;
-                (w, Some(c))
-            }
-            PriorityMethod::GeometricMean => (geometric_mean(a), None),
-            PriorityMethod::ArithmeticMean => (arithmetic_mean(a), None),
-        };
-        let lambda_max = lambda_estimate(a, &w);
         let (ci, cr) = if n <= 2 {
             (0.0, 0.0)
         } else {
             let ci = (lambda_max - n as f64) / (n as f64 - 1.0);
-            (ci, ci / ri.unwrap_or(f64::NAN))
+            (ci, ri.map_or(0.0, |ri| ci / ri))
         };
         let mut warnings = Vec::new();
         if cr > self.cr_threshold {
@@ -323,15 +347,25 @@ impl Ahp {
                 threshold: self.cr_threshold,
             });
         }
-        for i in 0..n {
-            for j in 0..n {
-                let v = a[(i, j)];
-                if !(1.0 / 9.0 - 1e-9..=9.0 + 1e-9).contains(&v) {
-                    warnings.push(AhpWarning::OutsideScale {
-                        row: i,
-                        col: j,
-                        value: v,
-                    });
+        let (lo, hi) = (1.0 / 9.0 - 1e-9, 9.0 + 1e-9);
+        let on_scale = |v: &f64| (lo..=hi).contains(v);
+        // One branch-free contiguous pass; the row-major pass that names the cells runs
+        // only if a judgement is off the scale.
+        let on = a
+            .as_slice()
+            .iter()
+            .fold(true, |on, &v| on & (v >= lo) & (v <= hi));
+        if !on {
+            for i in 0..n {
+                for j in 0..n {
+                    let v = a[(i, j)];
+                    if !on_scale(&v) {
+                        warnings.push(AhpWarning::OutsideScale {
+                            row: i,
+                            col: j,
+                            value: v,
+                        });
+                    }
                 }
             }
         }
@@ -340,8 +374,9 @@ impl Ahp {
             lambda_max,
             ci,
             cr,
-            random_index_value: if n <= 2 { None } else { ri },
-            options: *self,
+            random_index_value: ri,
+            random_index_interpolation: self.random_index.interpolation(n),
+            options: self.clone(),
             n,
             convergence,
             warnings,
@@ -361,23 +396,49 @@ pub(crate) fn from_upper_triangle(n: usize, upper: &[f64]) -> Result<DMatrix<f64
         n * (n - 1) / 2,
         upper.len(),
     )?;
+    // Fast path: one branch-free pass; the cell-by-cell pass runs only to name a bad cell.
+    let ok = upper
+        .iter()
+        .fold(true, |ok, &v| ok & (v > 0.0) & (v < f64::INFINITY));
+    if !ok {
+        let mut k = 0;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let v = upper[k];
+                k += 1;
+                if !v.is_finite() {
+                    return Err(Error::NonFinite {
+                        what: "pairwise comparison matrix".into(),
+                        row: i,
+                        col: j,
+                        value: v,
+                    });
+                }
+                if !(v > 0.0) {
+                    return Err(Error::InvalidValue {
+                        what: "pairwise comparison matrix".into(),
+                        location: format!("row {i}, column {j}"),
+                        value: v,
+                        expected: "> 0".into(),
+                    });
+                }
+            }
+        }
+    }
+    // Column-major: below the diagonal, column i holds 1/a_ij for j > i contiguously
+    // (a simple loop of divisions that vectorises); above it, row i is strided.
     let mut a = DMatrix::from_element(n, n, 1.0);
+    let data = a.as_mut_slice();
     let mut k = 0;
     for i in 0..n {
-        for j in (i + 1)..n {
-            let v = upper[k];
-            if !v.is_finite() {
-                return Err(Error::NonFinite {
-                    what: "pairwise comparison matrix".into(),
-                    row: i,
-                    col: j,
-                    value: v,
-                });
-            }
-            a[(i, j)] = v;
-            a[(j, i)] = 1.0 / v;
-            k += 1;
+        let row = &upper[k..k + n - i - 1];
+        for (dst, &v) in data[i * n + i + 1..(i + 1) * n].iter_mut().zip(row) {
+            *dst = 1.0 / v;
         }
+        for (j, &v) in ((i + 1)..n).zip(row) {
+            data[j * n + i] = v;
+        }
+        k += n - i - 1;
     }
     Ok(a)
 }
@@ -428,30 +489,105 @@ pub(crate) fn validate_pairwise(a: &DMatrix<f64>, tol: f64) -> Result<()> {
     Ok(())
 }
 
-fn power_iteration(a: &DMatrix<f64>, tol: f64, max_it: usize) -> Result<(Vec<f64>, Convergence)> {
-    let n = a.nrows();
-    // Row-major copy, so each (A w)_i is a contiguous dot product.
-    let rows: Vec<f64> = a.transpose().as_slice().to_vec();
-    let mut w = vec![1.0 / n as f64; n];
-    let mut next = vec![0.0; n];
+/// A column-major copy of a square matrix whose columns are padded with zero rows to a
+/// multiple of 8, so that `A w` runs in blocks of 8 rows whose partial sums stay in
+/// registers (a row-by-row dot product is one serial chain of additions per row; a
+/// column-by-column axpy loads and stores the whole result once per column).
+struct BlockedMatrix {
+    data: Vec<f64>,
+    n: usize,
+    stride: usize,
+}
+
+impl BlockedMatrix {
+    const BLOCK: usize = 8;
+
+    fn new(a: &DMatrix<f64>) -> Self {
+        let n = a.nrows();
+        let stride = n.div_ceil(Self::BLOCK) * Self::BLOCK;
+        let mut data = vec![0.0; stride * n];
+        for (dst, src) in data
+            .chunks_exact_mut(stride)
+            .zip(a.as_slice().chunks_exact(n))
+        {
+            dst[..n].copy_from_slice(src);
+        }
+        BlockedMatrix { data, n, stride }
+    }
+
+    /// `out[..n] = A w` (`w.len() == n`); `out` has `stride` entries, the padding gets 0.
+    fn mul(&self, w: &[f64], out: &mut [f64]) {
+        for (b, o) in out.chunks_exact_mut(Self::BLOCK).enumerate() {
+            let lo = b * Self::BLOCK;
+            let mut acc = [0.0; Self::BLOCK];
+            for (col, &wj) in self.data.chunks_exact(self.stride).zip(w) {
+                for (s, &x) in acc.iter_mut().zip(&col[lo..lo + Self::BLOCK]) {
+                    *s += x * wj;
+                }
+            }
+            o.copy_from_slice(&acc);
+        }
+    }
+
+    /// `mean_i (A w)_i / w_i`, the λmax estimate.
+    fn lambda(&self, w: &[f64], scratch: &mut [f64]) -> f64 {
+        self.mul(w, scratch);
+        scratch.iter().zip(w).map(|(x, wi)| x / wi).sum::<f64>() / self.n as f64
+    }
+}
+
+/// Sum of a slice whose length is a multiple of 4, with four independent partial sums
+/// (the padded vectors here have a multiple of [`BlockedMatrix::BLOCK`] = 8 entries).
+fn sum4(x: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    for c in x.chunks_exact(4) {
+        for (s, &v) in acc.iter_mut().zip(c) {
+            *s += v;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// The Perron vector by power iteration, and λmax at it.
+fn power_iteration(
+    a: &DMatrix<f64>,
+    tol: f64,
+    max_it: usize,
+) -> Result<(Vec<f64>, f64, Convergence)> {
+    let m = BlockedMatrix::new(a);
+    let n = m.n;
+    // w and A·w are padded to the block size with zeros, so every loop runs over whole
+    // lanes of 4 and vectorises; the padding stays 0 (0·inv = 0).
+    let mut w = vec![0.0; m.stride];
+    w[..n].fill(1.0 / n as f64);
+    let mut next = vec![0.0; m.stride];
     let mut change = f64::INFINITY;
     for it in 1..=max_it {
-        let mut total = 0.0;
-        for (nx, row) in next.iter_mut().zip(rows.chunks_exact(n)) {
-            let s: f64 = row.iter().zip(&w).map(|(x, y)| x * y).sum();
-            *nx = s;
-            total += s;
+        m.mul(&w[..n], &mut next);
+        let total = sum4(&next);
+        if !(total.is_finite() && total > 0.0) {
+            return Err(Error::input(
+                "pairwise comparison matrix",
+                format!("A·w is not finite at power iteration {it}: judgements too large to weigh"),
+            ));
         }
-        change = 0.0;
         let inv = 1.0 / total;
-        for (nx, wi) in next.iter().zip(w.iter_mut()) {
-            let v = nx * inv;
-            change = change.max((v - *wi).abs());
-            *wi = v;
+        let mut lane = [0.0f64; 4];
+        for (nc, wc) in next.chunks_exact(4).zip(w.chunks_exact_mut(4)) {
+            for ((l, &nx), wi) in lane.iter_mut().zip(nc).zip(wc) {
+                let v = nx * inv;
+                let d = (v - *wi).abs();
+                *l = if d > *l { d } else { *l };
+                *wi = v;
+            }
         }
+        change = lane[0].max(lane[1]).max(lane[2].max(lane[3]));
         if change < tol {
+            w.truncate(n);
+            let lambda = m.lambda(&w, &mut next);
             return Ok((
                 w,
+                lambda,
                 Convergence {
                     iterations: it,
                     last_change: change,
@@ -484,14 +620,11 @@ fn arithmetic_mean(a: &DMatrix<f64>) -> Vec<f64> {
         .collect()
 }
 
+/// `mean_i (A w)_i / w_i`.
 fn lambda_estimate(a: &DMatrix<f64>, w: &[f64]) -> f64 {
-    let n = a.nrows();
-    let mut s = 0.0;
-    for i in 0..n {
-        let aw: f64 = (0..n).map(|j| a[(i, j)] * w[j]).sum();
-        s += aw / w[i];
-    }
-    s / n as f64
+    let m = BlockedMatrix::new(a);
+    let mut scratch = vec![0.0; m.stride];
+    m.lambda(w, &mut scratch)
 }
 
 /// The priorities and consistency of one pairwise comparison matrix.
@@ -522,6 +655,7 @@ pub struct AhpWeights {
     ci: f64,
     cr: f64,
     random_index_value: Option<f64>,
+    random_index_interpolation: Option<(usize, usize)>,
     options: Ahp,
     n: usize,
     convergence: Option<Convergence>,
@@ -555,8 +689,28 @@ impl AhpWeights {
     }
     /// The RI table used.
     #[must_use]
-    pub fn random_index(&self) -> RandomIndex {
-        self.options.random_index
+    pub fn random_index(&self) -> &RandomIndex {
+        &self.options.random_index
+    }
+    /// The published orders `(n0, n1)` that `RI(n)` was interpolated between
+    /// (Donegan & Dodd for 20 < n < 100 off its published orders), else `None`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use crm_analytics::weights::{Ahp, RandomIndex};
+    ///
+    /// // 22 items, all equally important: CR = 0, RI interpolated between n = 20 and 25.
+    /// let fit = Ahp::new()
+    ///     .random_index(RandomIndex::DoneganDodd1991)
+    ///     .weigh_upper_triangle(22, &vec![1.0; 22 * 21 / 2])?;
+    /// assert_eq!(fit.random_index_interpolation(), Some((20, 25)));
+    /// assert!(fit.to_string().contains("interpolated between n = 20 and n = 25"));
+    /// # Ok::<(), crm_analytics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn random_index_interpolation(&self) -> Option<(usize, usize)> {
+        self.random_index_interpolation
     }
     /// Whether CR ≤ the threshold.
     #[must_use]
@@ -617,11 +771,17 @@ impl fmt::Display for AhpWeights {
             self.lambda_max, self.ci
         )?;
         match self.random_index_value {
-            Some(ri) => writeln!(
-                f,
-                "CR = {:.4} (RI = {ri} from {})",
-                self.cr, self.options.random_index
-            )?,
+            Some(ri) => {
+                write!(
+                    f,
+                    "CR = {:.4} (RI = {ri} from {}",
+                    self.cr, self.options.random_index
+                )?;
+                if let Some((n0, n1)) = self.random_index_interpolation {
+                    write!(f, ", interpolated between n = {n0} and n = {n1}")?;
+                }
+                writeln!(f, ")")?;
+            }
             None => writeln!(f, "CR = 0 (n <= 2: always consistent)")?,
         }
         if let Some(c) = self.convergence {
@@ -681,13 +841,34 @@ mod tests {
         );
         let a = DMatrix::from_element(11, 11, 1.0);
         let e = Ahp::new().weigh(&a).unwrap_err();
-        assert!(e.to_string().contains("Saaty (1980) covers n up to 10"));
+        assert!(e.to_string().starts_with(
+            "matrix order n for the random-index table Saaty (1980): 11 exceeds the limit of 10"
+        ));
         assert!(
             Ahp::new()
                 .random_index(RandomIndex::Saaty2005)
                 .weigh(&a)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn extreme_judgements_are_an_error_not_nan() {
+        // Every judgement f64::MAX: column sums overflow (arithmetic mean) and A·w overflows.
+        for m in [
+            PriorityMethod::Eigenvector,
+            PriorityMethod::GeometricMean,
+            PriorityMethod::ArithmeticMean,
+        ] {
+            let r = Ahp::new().method(m).weigh_upper_triangle(3, &[f64::MAX; 3]);
+            match r {
+                Ok(fit) => {
+                    assert!(fit.consistency_ratio().is_finite());
+                    assert!(fit.weights().iter().all(|w| w.is_finite()));
+                }
+                Err(e) => assert!(e.to_string().contains("too extreme"), "{e}"),
+            }
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! | AHP, one matrix | [`Ahp`] → [`AhpWeights`] | Saaty (1980, 2008) |
 //! | AHP hierarchy | [`Hierarchy`] → [`HierarchyWeights`] | Saaty (1980) |
 //! | group AHP | [`Ahp::weigh_group`] → [`GroupAhpWeights`] | Aczél & Saaty (1983) |
-//! | RI tables | [`RandomIndex`] | eight published tables |
+//! | RI tables | [`RandomIndex`], [`CustomRandomIndex`] | eight published tables or your own |
 //! | entropy | [`EntropyWeights`] | Xu (2004) |
 //! | CRITIC | [`Critic`] | Diakoulaki et al. (1995) |
 //! | std, CV | [`StdDevWeights`], [`CvWeights`] | |
@@ -58,7 +58,7 @@ pub use objective::{
     Combination, Critic, CvWeights, EntropyVariant, EntropyWeights, Merec, ObjectiveWeights,
     StdDevWeights, WeightingMethod,
 };
-pub use random_index::RandomIndex;
+pub use random_index::{CustomRandomIndex, RandomIndex};
 pub use weight_vector::Weights;
 
 pub(crate) use normalize::average_ranks;
