@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ValueIndices;
 use crate::strategy::{Strategy, StrategyBook, ValueSegment};
-use crate::weights::{Weights, check_table_finite, row_score, rows_of};
+use crate::weights::{Weights, check_table_finite, row_score, rows_of, score_rows_into};
 use crate::{Error, Result};
 
 /// Where an axis of the value matrix is split into low and high.
@@ -366,18 +366,8 @@ impl ValueMatrix {
             while s < range.end {
                 let e = (s + FOLD_BLOCK).min(range.end);
                 let m = e - s;
-                for (o, r) in ci[..m]
-                    .iter_mut()
-                    .zip(current[s * k1..e * k1].chunks_exact(k1))
-                {
-                    *o = row_score(w1, r);
-                }
-                for (o, r) in pi[..m]
-                    .iter_mut()
-                    .zip(potential[s * k2..e * k2].chunks_exact(k2))
-                {
-                    *o = row_score(w2, r);
-                }
+                score_rows_into(w1, &current[s * k1..e * k1], &mut ci[..m]);
+                score_rows_into(w2, &potential[s * k2..e * k2], &mut pi[..m]);
                 let off = s - range.start;
                 acc.fold_into(
                     &ci[..m],

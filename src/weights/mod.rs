@@ -62,4 +62,4 @@ pub use random_index::{CustomRandomIndex, RandomIndex};
 pub use weight_vector::Weights;
 
 pub(crate) use normalize::average_ranks;
-pub(crate) use weight_vector::{check_table_finite, row_score, rows_of};
+pub(crate) use weight_vector::{check_table_finite, row_score, rows_of, score_rows_into};

@@ -156,11 +156,7 @@ impl Weights {
         let n = rows_of("indicator table", table, self.len())?;
         let mut out = vec![0.0; n];
         let w = self.as_slice();
-        let score = |rows: &[f64], out: &mut [f64]| {
-            for (o, r) in out.iter_mut().zip(rows.chunks_exact(w.len())) {
-                *o = row_score(w, r);
-            }
-        };
+        let score = |rows: &[f64], out: &mut [f64]| score_rows_into(w, rows, out);
         if n >= PARALLEL_ROWS {
             let half = n / 2;
             let (ta, tb) = table.split_at(half * w.len());
@@ -196,6 +192,34 @@ pub(crate) fn row_score(w: &[f64], row: &[f64]) -> f64 {
         s += wj * xj;
     }
     s
+}
+
+/// `out[i] = Σ_j w_j x_ij` for the rows of a row-major table with `w.len()` columns
+/// (`out.len()` rows), with the sum in column order; tables of 1 to 4 columns get a
+/// loop with the width fixed at compile time.
+pub(crate) fn score_rows_into(w: &[f64], table: &[f64], out: &mut [f64]) {
+    fn fixed<const K: usize>(w: &[f64], table: &[f64], out: &mut [f64]) {
+        let mut wk = [0.0; K];
+        wk.copy_from_slice(&w[..K]);
+        for (o, r) in out.iter_mut().zip(table.chunks_exact(K)) {
+            let mut s = 0.0;
+            for j in 0..K {
+                s += wk[j] * r[j];
+            }
+            *o = s;
+        }
+    }
+    match w.len() {
+        1 => fixed::<1>(w, table, out),
+        2 => fixed::<2>(w, table, out),
+        3 => fixed::<3>(w, table, out),
+        4 => fixed::<4>(w, table, out),
+        k => {
+            for (o, r) in out.iter_mut().zip(table.chunks_exact(k)) {
+                *o = row_score(w, r);
+            }
+        }
+    }
 }
 
 /// Number of rows of a row-major table with `k` columns.
