@@ -205,8 +205,9 @@ fn judgement_outside_scale_is_a_warning() {
     );
 }
 
-fn leader() -> Hierarchy {
-    let j = json("ahp_leader_hierarchy.json");
+/// A goal-criteria-alternatives hierarchy from a reference file's `criteria`,
+/// `alternatives`, `criteria_matrix` and `alternative_matrices`.
+fn two_level(j: &Value) -> Hierarchy {
     let crit: Vec<String> = serde_json::from_value(j["criteria"].clone()).unwrap();
     let alts: Vec<String> = serde_json::from_value(j["alternatives"].clone()).unwrap();
     let mut h = Hierarchy::new(&crit, matrix(&j["criteria_matrix"])).unwrap();
@@ -215,6 +216,10 @@ fn leader() -> Hierarchy {
         h = h.with_child(c, child).unwrap();
     }
     h
+}
+
+fn leader() -> Hierarchy {
+    two_level(&json("ahp_leader_hierarchy.json"))
 }
 
 #[test]
@@ -426,13 +431,7 @@ fn saaty_1990_house_example_to_published_digits() {
     // composite A .396, B .341, C .263.
     let j = json("ahp_saaty1990_house.json");
     let p = &j["published_3dp"];
-    let crit: Vec<String> = serde_json::from_value(j["criteria"].clone()).unwrap();
-    let alts: Vec<String> = serde_json::from_value(j["alternatives"].clone()).unwrap();
-    let mut h = Hierarchy::new(&crit, matrix(&j["criteria_matrix"])).unwrap();
-    for c in &crit {
-        let child = Hierarchy::new(&alts, matrix(&j["alternative_matrices"][c])).unwrap();
-        h = h.with_child(c, child).unwrap();
-    }
+    let h = two_level(&j);
     let fit = Ahp::new().weigh_hierarchy(&h).unwrap();
     let root = &fit.nodes()[0].local;
     for (w, pw) in root.weights().iter().zip(vec_of(&p["criteria_weights"])) {

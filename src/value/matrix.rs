@@ -281,15 +281,7 @@ impl ValueMatrix {
                 out,
             );
         });
-        let summary = acc.summary(&self.book, revenue.is_some(), arpu.is_some());
-        Ok(ValueMatrixFit {
-            current_threshold: tc,
-            potential_threshold: tp,
-            current_split: self.current_split,
-            potential_split: self.potential_split,
-            segments,
-            summary,
-        })
+        Ok(self.fit(&acc, segments, revenue.is_some(), arpu.is_some()))
     }
 }
 
@@ -379,15 +371,27 @@ impl ValueMatrix {
                 s = e;
             }
         });
-        let summary = acc.summary(&self.book, revenue.is_some(), arpu.is_some());
-        Ok(ValueMatrixFit {
-            current_threshold: tc,
-            potential_threshold: tp,
+        Ok(self.fit(&acc, segments, revenue.is_some(), arpu.is_some()))
+    }
+}
+
+impl ValueMatrix {
+    /// The fit from a folded accumulator (its thresholds) and the segments.
+    fn fit(
+        &self,
+        acc: &SegmentAccumulator,
+        segments: Vec<ValueSegment>,
+        with_revenue: bool,
+        with_arpu: bool,
+    ) -> ValueMatrixFit {
+        ValueMatrixFit {
+            current_threshold: acc.current_threshold,
+            potential_threshold: acc.potential_threshold,
             current_split: self.current_split,
             potential_split: self.potential_split,
             segments,
-            summary,
-        })
+            summary: acc.summary(&self.book, with_revenue, with_arpu),
+        }
     }
 }
 
