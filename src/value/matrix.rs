@@ -254,14 +254,7 @@ impl ValueMatrix {
         crate::validate::same_len("potential value index", n, potential.len())?;
         let sc = finite_sum("current value index", current)?;
         let sp = finite_sum("potential value index", potential)?;
-        if let Some(r) = revenue {
-            crate::validate::same_len("revenue", n, r.len())?;
-            check_revenue(r)?;
-        }
-        if let Some(a) = arpu {
-            crate::validate::same_len("arpu", n, a.len())?;
-            finite_sum("arpu", a)?;
-        }
+        check_revenue_arpu(n, revenue, arpu)?;
         let tc = match self.current_split {
             Split::Mean => sc / n as f64,
             s => threshold(s, current, "current_split")?,
@@ -336,14 +329,7 @@ impl ValueMatrix {
             let pi = wp.score_rows(potential)?;
             return self.classify(&ci, &pi, revenue, arpu);
         }
-        if let Some(r) = revenue {
-            crate::validate::same_len("revenue", n, r.len())?;
-            check_revenue(r)?;
-        }
-        if let Some(a) = arpu {
-            crate::validate::same_len("arpu", n, a.len())?;
-            finite_sum("arpu", a)?;
-        }
+        check_revenue_arpu(n, revenue, arpu)?;
         // pass 1: column sums (finite sums prove every cell finite)
         let tc = mean_score("current indicator table", current, wc)?;
         let tp = mean_score("potential indicator table", potential, wp)?;
@@ -498,6 +484,19 @@ fn finite_sum(what: &str, v: &[f64]) -> Result<f64> {
     }
     crate::validate::slice_finite(what, v)?;
     Err(Error::input(what, "its sum overflows the range of f64"))
+}
+
+/// Optional revenue (>= 0) and ARPU (finite), one per customer.
+fn check_revenue_arpu(n: usize, revenue: Option<&[f64]>, arpu: Option<&[f64]>) -> Result<()> {
+    if let Some(r) = revenue {
+        crate::validate::same_len("revenue", n, r.len())?;
+        check_revenue(r)?;
+    }
+    if let Some(a) = arpu {
+        crate::validate::same_len("arpu", n, a.len())?;
+        finite_sum("arpu", a)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn check_revenue(r: &[f64]) -> Result<()> {
