@@ -34,7 +34,7 @@ use crate::{Error, Result};
 /// let weeks = PeriodUnit::Month.convert(12.0, PeriodUnit::Week)?;
 /// let e = model.conditional_expected(weeks, 2.0, 30.43, 38.86)?;
 /// assert!((table.clv - e * 35.0).abs() < 1e-9);
-/// println!("{table}");
+/// let text = table.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -538,7 +538,7 @@ impl SbgParams {
     /// use crm_analytics::clv::SbgParams;
     /// let table = SbgParams::new(0.704, 1.182)?.projection(&[1.0, 0.631], 12)?;
     /// assert_eq!(table.rows.len(), 13);
-    /// println!("{table}");
+    /// let text = table.to_string(); // ready to print
     /// # Ok::<(), crm_analytics::Error>(())
     /// ```
     pub fn projection(&self, observed: &[f64], horizon: u32) -> Result<SbgProjection> {

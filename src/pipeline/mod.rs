@@ -32,7 +32,7 @@
 //! let base = SyntheticBase::new(5_000).seed(42).generate()?;
 //! let report = Pipeline::new().run(&base, None)?;
 //! assert!(report.concentration.pareto_point > 0.1 && report.concentration.pareto_point < 0.3);
-//! println!("{report}");
+//! let text = report.to_string(); // ready to print
 //! # Ok::<(), crm_analytics::Error>(())
 //! ```
 

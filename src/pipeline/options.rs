@@ -48,7 +48,7 @@ pub type OnStep = fn(&str);
 /// let report = Pipeline::new().budget(Budget::Fixed(500.0)).run(&base, None)?;
 /// assert_eq!(report.base.customers, 2000);
 /// assert!(report.retention.as_ref().is_some_and(|r| r.plan.spend <= 500.0));
-/// println!("{report}");
+/// let text = report.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -584,7 +584,7 @@ pub struct Estimate {
 /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// # let boot = crm_analytics::pls::Bootstrap::new().resamples(50).seed(3).run(&fit)?;
 /// assert_eq!(boot.paths().len(), 1);
-/// println!("{boot}");
+/// let text = boot.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]

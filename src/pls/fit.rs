@@ -60,7 +60,7 @@ pub enum Termination {
 /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// let c = fit.convergence();
 /// assert!(c.converged() && c.last_change < c.tolerance);
-/// println!("{c}");
+/// let text = c.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -195,7 +195,7 @@ pub struct StructuralEquation {
 /// let r2 = fit.r_squared("Satisfaction")?.unwrap_or(0.0);
 /// let b = fit.path_coefficient("Quality", "Satisfaction")?;
 /// assert!((r2 - b * b).abs() < 1e-12); // one predecessor: R² = b²
-/// println!("{fit}");
+/// let text = fit.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Serialize)]

@@ -41,7 +41,7 @@ use crate::{Error, Result};
 /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// let csi = fit.index("Quality", 1.0, 7.0)?;
 /// assert_eq!(csi.items, ["q1", "q2"]);
-/// println!("{csi}");
+/// let text = csi.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]

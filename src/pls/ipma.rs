@@ -75,7 +75,7 @@ pub struct IpmaRow {
 /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// let map = fit.ipma("Satisfaction", 1.0, 7.0)?;
 /// assert_eq!(map.target, "Satisfaction");
-/// println!("{map}");
+/// let text = map.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]

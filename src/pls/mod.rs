@@ -32,7 +32,7 @@
 //! assert!(fit.convergence().converged());
 //! let csi = fit.index("Satisfaction", 1.0, 7.0)?; // the 0-100 satisfaction index
 //! assert!(csi.index > 50.0);
-//! println!("{fit}");
+//! let text = fit.to_string(); // ready to print
 //! # Ok::<(), crm_analytics::Error>(())
 //! ```
 //!

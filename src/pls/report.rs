@@ -177,7 +177,7 @@ pub struct EffectRow {
 /// # let fit = Pls::new().fit(&model, &data, &["q1", "q2", "s1", "s2"])?;
 /// let report = fit.report();
 /// assert_eq!(report.nobs, 6);
-/// println!("{report}");
+/// let text = report.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]

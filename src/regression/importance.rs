@@ -116,7 +116,7 @@ impl RelativeImportance {
     /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
     /// let lmg = RelativeImportance::lmg_from_fit(&fit)?;
     /// assert!((lmg.shares().iter().sum::<f64>() - 1.0).abs() < 1e-12);
-    /// println!("{lmg}");
+    /// let text = lmg.to_string(); // ready to print
     /// # Ok::<(), crm_analytics::Error>(())
     /// ```
     ///

@@ -55,9 +55,9 @@
 //! let fit = Ols::new().fit_named(&x, &y, &names)?;
 //! let mut report = fit.report();
 //! report.dependent = "satisfaction".into();
-//! println!("{report}");
-//! println!("{}", RelativeImportance::lmg(&x, &y, &names)?);
-//! println!("{}", Selection::new().method(SelectionMethod::Stepwise).run(&x, &y, &names)?);
+//! let text = report.to_string(); // ready to print
+//! let text = RelativeImportance::lmg(&x, &y, &names)?.to_string(); // ready to print
+//! let text = Selection::new().method(SelectionMethod::Stepwise).run(&x, &y, &names)?.to_string(); // ready to print
 //! # Ok::<(), crm_analytics::Error>(())
 //! ```
 //!

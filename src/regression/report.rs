@@ -158,7 +158,7 @@ impl OlsFit {
     /// let x = DMatrix::from_row_slice(6, 2, &[1.0, 2.0, 2.0, 1.0, 3.0, 4.0, 4.0, 3.0, 5.0, 6.0, 6.0, 4.0]);
     /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
     /// let fit = Ols::new().fit_named(&x, &y, &["service", "price"])?;
-    /// println!("{}", fit.report());
+    /// let text = fit.report().to_string(); // ready to print
     /// # Ok::<(), crm_analytics::Error>(())
     /// ```
     pub fn report(&self) -> OlsReport {

@@ -556,7 +556,7 @@ impl SelectionPath {
     /// let y = DVector::from_vec(vec![1.0, 2.5, 3.0, 3.5, 5.5, 5.0]);
     /// let path = Selection::new().method(SelectionMethod::Forward).run(&x, &y, &["a", "b"])?;
     /// if let Some(fit) = path.final_fit() {
-    ///     println!("{}", fit.report());
+    ///     let text = fit.report().to_string(); // ready to print
     /// }
     /// # Ok::<(), crm_analytics::Error>(())
     /// ```

@@ -98,7 +98,7 @@ pub struct PlanSummary {
 /// let plan = RetentionPlan::build(&StrategyBook::default(), &profiles, &[120.0, 10.0], &[300.0, 5.0])?;
 /// assert_eq!(plan.rows()[1].bond, BondLevel::Structural); // group customers: level 3
 /// assert!((plan.total_budget() - 130.0).abs() < 1e-12);
-/// println!("{plan}");
+/// let text = plan.to_string(); // the plan as a table, ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -27,7 +27,7 @@
 //! let ipa = Ipa::new().importance(ImportanceSource::RelativeImportance).drivers(&fit)?;
 //! let report = fit.report().with_ipa(ipa);
 //! assert_eq!(report.recommendations.len(), 3);
-//! println!("{report}");
+//! let text = report.to_string(); // ready to print
 //! # Ok::<(), crm_analytics::Error>(())
 //! ```
 //!

@@ -38,7 +38,7 @@ use crate::{Error, Result};
 /// ];
 /// let fit = SatisfactionModel::new().fit(&items, &cons)?;
 /// assert_eq!(fit.drivers().len(), 2);
-/// println!("{}", fit.report());
+/// let text = fit.report().to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

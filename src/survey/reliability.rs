@@ -29,7 +29,7 @@ use crate::{Error, Result, validate};
 /// let items = ItemMatrix::new(data, &["q1", "q2", "q3"], LikertScale::new(1.0, 5.0)?)?;
 /// let rel = Reliability::new().fit(&items)?;
 /// assert!(rel.alpha() > 0.9);
-/// println!("{rel}");
+/// let text = rel.to_string(); // ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

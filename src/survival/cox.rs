@@ -51,7 +51,7 @@ pub enum Ties {
 /// let fibre = DMatrix::from_column_slice(8, 1, &[1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
 /// let fit = CoxPh::new().fit_named(&fibre, &tenure, &churned, &["fibre"])?;
 /// assert!(fit.hazard_ratios()[0] > 1.0); // fibre customers churn sooner here
-/// println!("{}", fit.report());
+/// let report = fit.report().to_string(); // coefficients, hazard ratios, tests
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 ///

@@ -40,7 +40,7 @@ use crate::{Error, Result, validate};
 /// let churn = [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0];
 /// let fit = Logistic::new().fit_named(&calls, &churn, &["service_calls"])?;
 /// assert!(fit.coefficients()[1] > 0.0);
-/// println!("{}", fit.report());
+/// let report = fit.report().to_string(); // the SPSS-style tables
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 ///

@@ -31,7 +31,7 @@
 //! let contract = ["monthly", "monthly", "monthly", "monthly", "monthly", "monthly",
 //!                 "yearly", "yearly", "yearly", "yearly", "yearly", "yearly"];
 //! let km = KaplanMeier::new().fit(&tenure, &churned)?;
-//! println!("{km}");
+//! let table = km.to_string(); // the survival table, ready to print
 //! let test = LogRank::new().test(&tenure, &churned, &contract)?;
 //! assert!(test.p_value() < 1.0);
 //! # Ok::<(), crm_analytics::Error>(())

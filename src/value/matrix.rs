@@ -534,7 +534,7 @@ pub(crate) fn check_revenue(r: &[f64]) -> Result<()> {
 /// let top = fit.segment(ValueSegment::Valuable);
 /// assert_eq!(top.customers, 1);
 /// assert!(top.revenue_share.is_some_and(|v| (v - 0.6).abs() < 1e-12));
-/// println!("{fit}"); // the segment table with strategies
+/// let table = fit.to_string(); // the segment table with strategies, ready to print
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]

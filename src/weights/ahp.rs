@@ -644,7 +644,7 @@ fn lambda_estimate(a: &DMatrix<f64>, w: &[f64]) -> f64 {
 /// assert!(!fit.is_consistent());
 /// assert!(matches!(fit.warnings()[0], AhpWarning::Inconsistent { .. }));
 /// assert_eq!(fit.random_index_value(), Some(0.52));
-/// println!("{fit}"); // weights, lambda_max, CI, CR with the table's name
+/// let text = fit.to_string(); // weights, lambda_max, CI, CR with the table's name
 /// # Ok::<(), crm_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
