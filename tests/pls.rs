@@ -13,20 +13,7 @@ use crate::common::data;
 
 /// mobi.csv as (column names, 250 x 24 matrix).
 fn mobi() -> (Vec<String>, DMatrix<f64>) {
-    let text = data("mobi/mobi.csv");
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .collect();
-    let rows: Vec<Vec<f64>> = lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').map(|v| v.trim().parse().unwrap()).collect())
-        .collect();
-    let m = DMatrix::from_fn(rows.len(), header.len(), |r, c| rows[r][c]);
-    (header, m)
+    crate::common::mobi_csv()
 }
 
 /// The ECSI model from `mobi/ecsi_model.json` (all blocks mode A).

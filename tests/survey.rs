@@ -14,20 +14,7 @@ use crate::common::{SIX_DIGITS, TIGHT, data, published};
 
 /// mobi.csv as an item matrix on the 1-10 scale.
 pub fn mobi() -> ItemMatrix {
-    let text = data("mobi/mobi.csv");
-    let mut lines = text.lines();
-    let names: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .collect();
-    let rows: Vec<Vec<f64>> = lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').map(|v| v.trim().parse().unwrap()).collect())
-        .collect();
-    let flat: Vec<f64> = rows.iter().flatten().copied().collect();
-    let m = DMatrix::from_row_slice(rows.len(), names.len(), &flat);
+    let (names, m) = crate::common::mobi_csv();
     ItemMatrix::new(m, &names, LikertScale::new(1.0, 10.0).unwrap()).unwrap()
 }
 

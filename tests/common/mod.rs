@@ -39,3 +39,22 @@ pub fn data(name: &str) -> String {
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
+
+/// `tests/data/mobi/mobi.csv` (the ECSI mobile-phone survey) as column names and a
+/// 250 x 24 matrix.
+pub fn mobi_csv() -> (Vec<String>, nalgebra::DMatrix<f64>) {
+    let text = data("mobi/mobi.csv");
+    let mut lines = text.lines();
+    let names: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .collect();
+    let rows: Vec<Vec<f64>> = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(|v| v.trim().parse().unwrap()).collect())
+        .collect();
+    let m = nalgebra::DMatrix::from_fn(rows.len(), names.len(), |r, c| rows[r][c]);
+    (names, m)
+}
