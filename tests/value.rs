@@ -665,6 +665,161 @@ fn value_matrix_from_indicator_tables_equals_the_definition() {
     assert!(e.to_string().contains("3 values per row"), "{e}");
 }
 
+/// The value matrix at mean splits written out from its definition: index = Σ w x per
+/// row (row-major tables), threshold = mean index, segment by (current >= t_c,
+/// potential >= t_p), ties high; then counts, revenue shares, mean ARPU and mean
+/// indices per segment in `ValueSegment::ALL` order.
+struct MatrixByHand {
+    tc: f64,
+    tp: f64,
+    segments: Vec<ValueSegment>,
+    counts: [usize; 4],
+    revenue_share: [f64; 4],
+    mean_arpu: [f64; 4],
+    mean_current: [f64; 4],
+    mean_potential: [f64; 4],
+}
+
+fn matrix_by_hand(
+    cur: &[f64],
+    wc: &[f64],
+    pot: &[f64],
+    wp: &[f64],
+    rev: &[f64],
+    arpu: &[f64],
+) -> MatrixByHand {
+    let score = |t: &[f64], w: &[f64]| -> Vec<f64> {
+        t.chunks(w.len())
+            .map(|r| r.iter().zip(w).map(|(x, w)| x * w).sum())
+            .collect()
+    };
+    let (ci, pi) = (score(cur, wc), score(pot, wp));
+    let n = ci.len();
+    let tc = ci.iter().sum::<f64>() / n as f64;
+    let tp = pi.iter().sum::<f64>() / n as f64;
+    let mut h = MatrixByHand {
+        tc,
+        tp,
+        segments: Vec::with_capacity(n),
+        counts: [0; 4],
+        revenue_share: [0.0; 4],
+        mean_arpu: [0.0; 4],
+        mean_current: [0.0; 4],
+        mean_potential: [0.0; 4],
+    };
+    for i in 0..n {
+        let seg = match (ci[i] >= tc, pi[i] >= tp) {
+            (true, true) => ValueSegment::Valuable,
+            (true, false) => ValueSegment::SubValuable,
+            (false, true) => ValueSegment::Potential,
+            (false, false) => ValueSegment::LowValue,
+        };
+        let k = ValueSegment::ALL.iter().position(|&x| x == seg).unwrap();
+        h.counts[k] += 1;
+        h.revenue_share[k] += rev[i];
+        h.mean_arpu[k] += arpu[i];
+        h.mean_current[k] += ci[i];
+        h.mean_potential[k] += pi[i];
+        h.segments.push(seg);
+    }
+    let total: f64 = rev.iter().sum();
+    for k in 0..4 {
+        let c = h.counts[k] as f64;
+        h.revenue_share[k] /= total;
+        h.mean_arpu[k] /= c;
+        h.mean_current[k] /= c;
+        h.mean_potential[k] /= c;
+    }
+    h
+}
+
+fn assert_matches_by_hand(fit: &crm_analytics::value::ValueMatrixFit, h: &MatrixByHand) {
+    assert!((fit.current_threshold() - h.tc).abs() <= 1e-12 * h.tc.abs().max(1.0));
+    assert!((fit.potential_threshold() - h.tp).abs() <= 1e-12 * h.tp.abs().max(1.0));
+    assert_eq!(fit.segments(), &h.segments[..]);
+    for (k, row) in fit.summary().iter().enumerate() {
+        assert_eq!(row.customers, h.counts[k], "{:?}", row.segment);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-11 * b.abs().max(1e-3);
+        assert!(close(row.revenue_share.unwrap(), h.revenue_share[k]));
+        assert!(close(row.mean_arpu.unwrap(), h.mean_arpu[k]));
+        assert!(close(row.mean_current.unwrap(), h.mean_current[k]));
+        assert!(close(row.mean_potential.unwrap(), h.mean_potential[k]));
+    }
+}
+
+#[test]
+fn value_matrix_of_a_large_base_in_one_pass_equals_the_definition() {
+    // 300,007 customers (from 2^18 the mean split takes one pass over the tables, with a
+    // pilot estimate of each mean and the customers near it set aside): 3 current and 4
+    // potential indicators, revenue and ARPU; the reference is the definition above.
+    let n = 300_007;
+    let mut s: u64 = 17;
+    let mut u = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let cur: Vec<f64> = (0..3 * n).map(|_| u()).collect();
+    let pot: Vec<f64> = (0..4 * n).map(|_| u() * u()).collect();
+    let rev: Vec<f64> = (0..n).map(|_| 100.0 * u()).collect();
+    let arpu: Vec<f64> = (0..n).map(|_| 10.0 + 40.0 * u()).collect();
+    let (wc, wp) = ([0.5, 0.3, 0.2], [0.1, 0.2, 0.3, 0.4]);
+    let h = matrix_by_hand(&cur, &wc, &pot, &wp, &rev, &arpu);
+    let wcv = Weights::new(wc.to_vec()).unwrap();
+    let wpv = Weights::new(wp.to_vec()).unwrap();
+    let fit = ValueMatrix::new()
+        .classify_weighted(&cur, &wcv, &pot, &wpv, Some(&rev), Some(&arpu))
+        .unwrap();
+    // customers within rounding of a threshold could differ; none is that close here
+    assert_matches_by_hand(&fit, &h);
+
+    // Customers exactly at the mean (a quarter at 0, half at 0.5, a quarter at 1: the
+    // mean is 0.5 exactly): ties go high, and so many customers near the mean make the
+    // one-pass path give way to the two-pass one.
+    let m = 1 << 19;
+    let tied: Vec<f64> = (0..m).map(|i| [0.0, 0.5, 0.5, 1.0][i % 4]).collect();
+    let other: Vec<f64> = (0..m).map(|i| (i % 7) as f64).collect();
+    let ones = vec![1.0; m];
+    let w1 = Weights::new(vec![1.0]).unwrap();
+    let fit = ValueMatrix::new()
+        .classify_weighted(&tied, &w1, &other, &w1, Some(&ones), Some(&ones))
+        .unwrap();
+    assert_eq!(fit.current_threshold(), 0.5);
+    assert_eq!(fit.summary().iter().map(|r| r.customers).sum::<usize>(), m);
+    assert_matches_by_hand(
+        &fit,
+        &matrix_by_hand(&tied, &[1.0], &other, &[1.0], &ones, &ones),
+    );
+
+    // A periodic base that fools a systematic pilot sample taken in runs: the first 32
+    // of every 512 customers sit at 0, the rest between 1 and 2 (the library's pilot at
+    // this size reads exactly those runs, sees no spread and misses the mean by far).
+    // Whatever the pilot estimates, the result is the definition's.
+    let periodic: Vec<f64> = (0..m)
+        .map(|i| if i % 512 < 32 { 0.0 } else { 1.0 + u() })
+        .collect();
+    let smooth: Vec<f64> = (0..m).map(|_| u()).collect();
+    let fit = ValueMatrix::new()
+        .classify_weighted(&periodic, &w1, &smooth, &w1, Some(&ones), Some(&ones))
+        .unwrap();
+    assert_matches_by_hand(
+        &fit,
+        &matrix_by_hand(&periodic, &[1.0], &smooth, &[1.0], &ones, &ones),
+    );
+
+    // A non-finite cell anywhere is named, wherever the pilot looked.
+    let mut bad = cur.clone();
+    bad[3 * 299_999 + 1] = f64::INFINITY;
+    let e = ValueMatrix::new()
+        .classify_weighted(&bad, &wcv, &pot, &wpv, None, None)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`current indicator table` has a non-finite value (inf) at row 299999, column 1"
+    );
+}
+
 #[test]
 fn concentration_of_a_large_base_equals_the_definitions() {
     // 300,001 log-normal-like revenues with ties and zeros: the two-thread sort and

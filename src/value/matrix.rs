@@ -9,6 +9,8 @@ use crate::strategy::{Strategy, StrategyBook, ValueSegment};
 use crate::weights::{Weights, check_table_finite, row_score, rows_of, score_rows_into};
 use crate::{Error, Result};
 
+mod one_pass;
+
 /// Where an axis of the value matrix is split into low and high.
 ///
 /// A customer is *high* when its index is **greater than or equal to** the threshold:
@@ -283,11 +285,16 @@ impl ValueMatrix {
     /// of customer `i` is `Σ_j wc_j · current[i·kc + j]` (row-major, `kc = wc.len()`
     /// indicators per customer, already normalised), likewise the potential-value index.
     ///
-    /// With mean splits (the default) the indices are never stored: one pass sums the
-    /// table's columns (the mean index is `Σ_j w_j · column mean_j`), a second computes
-    /// each customer's indices and segment, both on two threads for large bases. Other
-    /// splits need the index vectors and compute them with [`Weights::score_rows`]
-    /// first. The result is that of [`ValueMatrix::classify`] on the index vectors
+    /// With mean splits (the default) the indices are never stored. From 2^18 customers
+    /// one pass on two threads computes each customer's indices and places every
+    /// customer clear of a band around a pilot estimate of each mean; the few inside a
+    /// band are placed once the exact means are known (the pilot only decides the
+    /// speed: when the exact mean falls outside its band, as it can for periodic data,
+    /// the two-pass path below runs instead and the result is the same). Smaller bases
+    /// take two passes: one sums the table's columns (the mean index is
+    /// `Σ_j w_j · column mean_j`), a second computes each customer's indices and
+    /// segment. Other splits need the index vectors and compute them with
+    /// [`Weights::score_rows`] first. The result is that of [`ValueMatrix::classify`] on the index vectors
     /// (a customer within rounding of a mean threshold may fall on the other side).
     ///
     /// # Errors
@@ -330,13 +337,26 @@ impl ValueMatrix {
             return self.classify(&ci, &pi, revenue, arpu);
         }
         check_revenue_arpu(n, revenue, arpu)?;
+        let mut segments = vec![ValueSegment::LowValue; n];
+        if n >= one_pass::ONE_PASS_CUSTOMERS {
+            let tables = one_pass::Tables {
+                current,
+                wc: wc.as_slice(),
+                potential,
+                wp: wp.as_slice(),
+                revenue,
+                arpu,
+            };
+            if let Some(acc) = one_pass::classify_at_means(tables, n, &mut segments) {
+                return Ok(self.fit(&acc, segments, revenue.is_some(), arpu.is_some()));
+            }
+        }
         // pass 1: column sums (finite sums prove every cell finite)
         let tc = mean_score("current indicator table", current, wc)?;
         let tp = mean_score("potential indicator table", potential, wp)?;
         // pass 2: indices and segments, a block of customers at a time
         let (w1, w2) = (wc.as_slice(), wp.as_slice());
         let (k1, k2) = (w1.len(), w2.len());
-        let mut segments = vec![ValueSegment::LowValue; n];
         let acc = fold_in_halves(tc, tp, n, &mut segments, |acc, range, out| {
             let mut ci = [0.0; FOLD_BLOCK];
             let mut pi = [0.0; FOLD_BLOCK];
@@ -656,6 +676,46 @@ impl Sum {
     }
 }
 
+/// Naive per-segment sums over one block of at most [`FOLD_BLOCK`] customers, in
+/// [`BANKS`] banks by row (customer `i` goes to bank `i mod BANKS`), so that successive
+/// customers of one segment do not wait on each other's sums.
+#[derive(Default)]
+struct BlockSums {
+    count: [[u64; 4]; BANKS],
+    current: [[f64; 4]; BANKS],
+    potential: [[f64; 4]; BANKS],
+    revenue: [[f64; 4]; BANKS],
+    arpu: [[f64; 4]; BANKS],
+}
+
+/// Banks of [`BlockSums`].
+const BANKS: usize = 4;
+
+impl BlockSums {
+    /// Customer `i` (indices `c`, `p`) into segment `k`.
+    #[inline]
+    fn add(
+        &mut self,
+        k: usize,
+        c: f64,
+        p: f64,
+        revenue: Option<&[f64]>,
+        arpu: Option<&[f64]>,
+        i: usize,
+    ) {
+        let bank = i % BANKS;
+        self.count[bank][k] += 1;
+        self.current[bank][k] += c;
+        self.potential[bank][k] += p;
+        if let Some(r) = revenue {
+            self.revenue[bank][k] += r[i];
+        }
+        if let Some(a) = arpu {
+            self.arpu[bank][k] += a[i];
+        }
+    }
+}
+
 /// Mergeable state for mean thresholds: counts and compensated sums of both indices.
 ///
 /// Fold blocks of customers (in any partition, in any order), merge states, finish
@@ -828,33 +888,27 @@ impl SegmentAccumulator {
         let mut start = 0;
         while start < n {
             let end = (start + FOLD_BLOCK).min(n);
-            let mut cnt = [0u64; 4];
-            let mut cs = [0.0; 4];
-            let mut ps = [0.0; 4];
-            let mut rs = [0.0; 4];
-            let mut a_s = [0.0; 4];
+            let mut b = BlockSums::default();
             for i in start..end {
                 let k = usize::from(current[i] < self.current_threshold) * 2
                     + usize::from(potential[i] < self.potential_threshold);
-                cnt[k] += 1;
-                cs[k] += current[i];
-                ps[k] += potential[i];
-                if let Some(r) = revenue {
-                    rs[k] += r[i];
-                }
-                if let Some(a) = arpu {
-                    a_s[k] += a[i];
-                }
+                b.add(k, current[i], potential[i], revenue, arpu, i);
                 out[i] = ValueSegment::ALL[k];
             }
-            for k in 0..4 {
-                self.counts[k] += cnt[k];
-                self.current[k].add(cs[k]);
-                self.potential[k].add(ps[k]);
-                self.revenue[k].add(rs[k]);
-                self.arpu[k].add(a_s[k]);
-            }
+            self.absorb(&b);
             start = end;
+        }
+    }
+
+    /// Add one block's naive sums to the compensated sums.
+    fn absorb(&mut self, b: &BlockSums) {
+        let total = |v: &[[f64; 4]; BANKS], k: usize| v.iter().map(|bank| bank[k]).sum::<f64>();
+        for k in 0..4 {
+            self.counts[k] += b.count.iter().map(|bank| bank[k]).sum::<u64>();
+            self.current[k].add(total(&b.current, k));
+            self.potential[k].add(total(&b.potential, k));
+            self.revenue[k].add(total(&b.revenue, k));
+            self.arpu[k].add(total(&b.arpu, k));
         }
     }
 

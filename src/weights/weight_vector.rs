@@ -187,11 +187,9 @@ pub(crate) const PARALLEL_ROWS: usize = 1 << 16;
 /// `Σ_j w_j x_j` in column order.
 #[inline]
 pub(crate) fn row_score(w: &[f64], row: &[f64]) -> f64 {
-    let mut s = 0.0;
-    for (wj, xj) in w.iter().zip(row) {
-        s += wj * xj;
-    }
-    s
+    let mut terms = w.iter().zip(row).map(|(wj, xj)| wj * xj);
+    let first = terms.next().unwrap_or(0.0);
+    terms.fold(first, |s, t| s + t)
 }
 
 /// `out[i] = Σ_j w_j x_ij` for the rows of a row-major table with `w.len()` columns
@@ -202,8 +200,9 @@ pub(crate) fn score_rows_into(w: &[f64], table: &[f64], out: &mut [f64]) {
         let mut wk = [0.0; K];
         wk.copy_from_slice(&w[..K]);
         for (o, r) in out.iter_mut().zip(table.chunks_exact(K)) {
-            let mut s = 0.0;
-            for j in 0..K {
+            // from the first product, not from 0.0 (whose add the compiler must keep)
+            let mut s = wk[0] * r[0];
+            for j in 1..K {
                 s += wk[j] * r[j];
             }
             *o = s;

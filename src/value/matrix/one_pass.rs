@@ -1,0 +1,265 @@
+//! Mean splits of large bases in one pass over the indicator tables.
+//!
+//! A mean split needs the mean index before any customer can be placed, which naively
+//! costs two passes over the tables (one for the column sums, one to classify). For
+//! large bases the second pass is mostly avoidable:
+//!
+//! 1. **Pilot.** The indices of a systematic sample (runs of [`RUN`] customers, about
+//!    one customer in [`SAMPLE_EVERY`]) give a mean and a spread, hence a band `[lo, hi)` of [`SIGMAS`] standard errors around the pilot mean that
+//!    holds the exact mean unless the sample is badly unrepresentative.
+//! 2. **One pass** (two threads, one per half): every customer's indices; each
+//!    customer clear of both bands classified and summed at once, each customer inside
+//!    a band set aside with its indices.
+//! 3. **Exact thresholds**: the mean indices, from the sums of step 2 and those of the
+//!    customers set aside. If each lies in its band
+//!    (`lo <= t <= hi`), every customer placed in step 2 is on the right side
+//!    (`x < lo <= t`, or `x >= hi >= t`), and the customers set aside are placed against
+//!    `t`. Otherwise (periodic data that fooled the sample, too many customers set aside,
+//!    a non-finite cell) the caller runs the second pass instead: the result is exact
+//!    whatever the data, the pilot only decides how fast it comes.
+
+use super::{BANKS, BlockSums, FOLD_BLOCK, SegmentAccumulator, Sum, ValueSegment};
+use crate::weights::{row_score, score_rows_into};
+
+/// The pilot sample: runs of `RUN` consecutive customers spread evenly over the base,
+/// about one customer in [`SAMPLE_EVERY`] but at least [`SAMPLE_MIN`] (a run reads a
+/// few whole cache lines; single customers far apart would each cost a line of
+/// latency).
+const RUN: usize = 32;
+const SAMPLE_EVERY: usize = 128;
+const SAMPLE_MIN: usize = 1 << 15;
+/// Half-width of the band in standard errors of the pilot mean.
+const SIGMAS: f64 = 6.0;
+/// A half gives up (and the caller runs the second pass) once it has set aside more
+/// than one customer in `GIVE_UP`.
+const GIVE_UP: usize = 8;
+/// Bases from this size are classified in one pass.
+pub(super) const ONE_PASS_CUSTOMERS: usize = 1 << 18;
+
+/// A customer inside a band: row and indices.
+#[derive(Clone, Copy)]
+struct Aside {
+    row: usize,
+    current: f64,
+    potential: f64,
+}
+
+/// The indicator tables of a weighted classification (row-major, weights as slices).
+#[derive(Clone, Copy)]
+pub(super) struct Tables<'a> {
+    pub current: &'a [f64],
+    pub wc: &'a [f64],
+    pub potential: &'a [f64],
+    pub wp: &'a [f64],
+    pub revenue: Option<&'a [f64]>,
+    pub arpu: Option<&'a [f64]>,
+}
+
+/// The band `[lo, hi)` around the pilot mean of `Σ_j w_j x_ij`; `None` when the sample
+/// holds a non-finite value.
+fn band(table: &[f64], w: &[f64], n: usize) -> Option<(f64, f64)> {
+    let k = w.len();
+    let x0 = row_score(w, &table[..k]);
+    let runs = ((n / SAMPLE_EVERY).max(SAMPLE_MIN) / RUN).max(1);
+    let stride = (n / runs).max(RUN);
+    let (mut s, mut s2, mut m) = (0.0, 0.0, 0usize);
+    for start in (0..n).step_by(stride) {
+        let end = (start + RUN).min(n);
+        for row in table[start * k..end * k].chunks_exact(k) {
+            let d = row_score(w, row) - x0;
+            s += d;
+            s2 += d * d;
+            m += 1;
+        }
+    }
+    let mean = s / m as f64;
+    let sd = (s2 / m as f64 - mean * mean).max(0.0).sqrt();
+    let centre = x0 + mean;
+    // SIGMAS standard errors, and a few ulps of the centre for the rounding of sums
+    let half = SIGMAS * sd / (m as f64).sqrt() + centre.abs() * 1e-12;
+    let (lo, hi) = (centre - half, centre + half);
+    (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
+}
+
+/// What one half of the base leaves: its sums, column sums and the customers set aside.
+struct Half {
+    acc: SegmentAccumulator,
+    aside: Vec<Aside>,
+    gave_up: bool,
+}
+
+/// One half (`rows`) of the pass; `out` is that half's slice of the segments.
+fn half(
+    t: Tables<'_>,
+    bc: (f64, f64),
+    bp: (f64, f64),
+    rows: std::ops::Range<usize>,
+    out: &mut [ValueSegment],
+) -> Half {
+    let (k1, k2) = (t.wc.len(), t.wp.len());
+    let mut h = Half {
+        acc: SegmentAccumulator::new(0.0, 0.0),
+        aside: Vec::new(),
+        gave_up: false,
+    };
+    let limit = rows.len() / GIVE_UP;
+    let mut ci = [0.0; FOLD_BLOCK];
+    let mut pi = [0.0; FOLD_BLOCK];
+    let mut s = rows.start;
+    while s < rows.end {
+        let e = (s + FOLD_BLOCK).min(rows.end);
+        let m = e - s;
+        let (cur, pot) = (&t.current[s * k1..e * k1], &t.potential[s * k2..e * k2]);
+        score_rows_into(t.wc, cur, &mut ci[..m]);
+        score_rows_into(t.wp, pot, &mut pi[..m]);
+        let off = s - rows.start;
+        let m_out = &mut out[off..off + m];
+        let none = [0.0; 0];
+        let r = t.revenue.map_or(&none[..], |r| &r[s..e]);
+        let a = t.arpu.map_or(&none[..], |a| &a[s..e]);
+        let (ci, pi) = (&ci[..m], &pi[..m]);
+        // monomorphised on what is present, so absent sums cost nothing
+        let b = match (t.revenue.is_some(), t.arpu.is_some()) {
+            (false, false) => place::<false, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (true, false) => place::<true, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (false, true) => place::<false, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (true, true) => place::<true, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+        };
+        h.acc.absorb(&b);
+        if h.aside.len() > limit {
+            h.gave_up = true;
+            return h;
+        }
+        s = e;
+    }
+    h
+}
+
+/// Place one block of customers (rows `first..`, indices `ci`, `pi`): each customer
+/// clear of both bands into its segment (`out`) and the block's sums; each inside a band
+/// onto `aside`. Branch-free: a customer inside a band is summed into a discarded slot
+/// (4..8) and its position is always written to a buffer whose length grows only when
+/// it is inside (a branch on a customer's side of a threshold would be a coin toss).
+/// `ci.len()` is at most [`FOLD_BLOCK`].
+#[allow(clippy::too_many_arguments)]
+fn place<const R: bool, const A: bool>(
+    ci: &[f64],
+    pi: &[f64],
+    rev: &[f64],
+    arpu: &[f64],
+    bc: (f64, f64),
+    bp: (f64, f64),
+    first: usize,
+    out: &mut [ValueSegment],
+    aside: &mut Vec<Aside>,
+) -> BlockSums {
+    let mut count = [[0u64; 8]; BANKS];
+    let mut cs = [[0.0; 8]; BANKS];
+    let mut ps = [[0.0; 8]; BANKS];
+    let mut rs = [[0.0; 8]; BANKS];
+    let mut a_s = [[0.0; 8]; BANKS];
+    // positions in the block of the customers inside a band (FOLD_BLOCK fits u16)
+    let mut inside = [0u16; FOLD_BLOCK];
+    let mut n_inside = 0usize;
+    for (j, ((&c, &p), o)) in ci.iter().zip(pi).zip(out.iter_mut()).enumerate() {
+        let (c_low, c_high) = (c < bc.0, c >= bc.1);
+        let (p_low, p_high) = (p < bp.0, p >= bp.1);
+        let unclear = usize::from(!((c_low | c_high) & (p_low | p_high)));
+        let k = usize::from(c_low) * 2 + usize::from(p_low);
+        let (bank, slot) = (j % BANKS, k | (unclear << 2));
+        count[bank][slot] += 1;
+        cs[bank][slot] += c;
+        ps[bank][slot] += p;
+        if R {
+            rs[bank][slot] += rev[j];
+        }
+        if A {
+            a_s[bank][slot] += arpu[j];
+        }
+        *o = ValueSegment::ALL[k];
+        inside[n_inside] = j as u16;
+        n_inside += unclear;
+    }
+    aside.extend(inside[..n_inside].iter().map(|&j| {
+        let j = usize::from(j);
+        Aside {
+            row: first + j,
+            current: ci[j],
+            potential: pi[j],
+        }
+    }));
+    let mut b = BlockSums::default();
+    let first4 = |v: &[f64; 8]| [v[0], v[1], v[2], v[3]];
+    for bank in 0..BANKS {
+        b.count[bank] = [
+            count[bank][0],
+            count[bank][1],
+            count[bank][2],
+            count[bank][3],
+        ];
+        b.current[bank] = first4(&cs[bank]);
+        b.potential[bank] = first4(&ps[bank]);
+        b.revenue[bank] = first4(&rs[bank]);
+        b.arpu[bank] = first4(&a_s[bank]);
+    }
+    b
+}
+
+/// Classify customers `0..n` at their mean indices in one pass, writing `segments`;
+/// `None` when the caller must run the two-pass path (see the module docs).
+pub(super) fn classify_at_means(
+    t: Tables<'_>,
+    n: usize,
+    segments: &mut [ValueSegment],
+) -> Option<SegmentAccumulator> {
+    let (bc, bp) = std::thread::scope(|s| {
+        let other = s.spawn(|| band(t.potential, t.wp, n));
+        (band(t.current, t.wc, n), other.join().ok().flatten())
+    });
+    let (bc, bp) = (bc?, bp?);
+    let split = n / 2 / FOLD_BLOCK * FOLD_BLOCK;
+    let (sa, sb) = segments.split_at_mut(split);
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| half(t, bc, bp, split..n, sb));
+        (half(t, bc, bp, 0..split, sa), other.join().ok())
+    });
+    let mut b = b?;
+    let mut a = a;
+    if a.gave_up || b.gave_up {
+        return None;
+    }
+    // same (placeholder) thresholds on both halves, so the merge cannot fail
+    a.acc.merge(&b.acc).ok()?;
+    a.aside.append(&mut b.aside);
+    // the mean indices: the sums of the customers placed plus those set aside
+    let (mut sc, mut sp) = (Sum::default(), Sum::default());
+    for k in 0..4 {
+        sc.merge(a.acc.current[k]);
+        sp.merge(a.acc.potential[k]);
+    }
+    for block in a.aside.chunks(FOLD_BLOCK) {
+        sc.add(block.iter().map(|x| x.current).sum());
+        sp.add(block.iter().map(|x| x.potential).sum());
+    }
+    let (tc, tp) = (sc.value() / n as f64, sp.value() / n as f64);
+    let inside = |x: f64, (lo, hi): (f64, f64)| lo <= x && x <= hi;
+    if !(inside(tc, bc) && inside(tp, bp)) {
+        // also when a threshold is not finite: the two-pass path names the cell
+        return None;
+    }
+    let mut acc = a.acc;
+    acc.current_threshold = tc;
+    acc.potential_threshold = tp;
+    acc.revenue_seen = t.revenue.is_some();
+    acc.arpu_seen = t.arpu.is_some();
+    for block in a.aside.chunks(FOLD_BLOCK) {
+        let mut sums = BlockSums::default();
+        for x in block {
+            let k = usize::from(x.current < tc) * 2 + usize::from(x.potential < tp);
+            sums.add(k, x.current, x.potential, t.revenue, t.arpu, x.row);
+            segments[x.row] = ValueSegment::ALL[k];
+        }
+        acc.absorb(&sums);
+    }
+    Some(acc)
+}
