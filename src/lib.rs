@@ -135,6 +135,7 @@ pub mod survival;
 pub mod value;
 pub mod weights;
 
+mod buffer;
 #[allow(dead_code)]
 mod numeric;
 mod probability;

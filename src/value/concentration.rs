@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::buffer::F64Buf;
 use crate::{Error, Result};
 
 /// The concentration of a non-negative quantity (revenue, value) over customers.
@@ -45,7 +46,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Concentration {
-    sorted: Vec<f64>,
+    sorted: F64Buf,
     /// `block_cum[b]` = sum of the `b·LORENZ_BLOCK` smallest values (sequential sum).
     block_cum: Vec<f64>,
     total: f64,
@@ -72,7 +73,18 @@ impl Concentration {
         }
         // One pass: a finite sum has only finite terms; min and max catch negatives and
         // give the sort its key range. The slow path only names the offending value.
-        let (total, lo, hi) = crate::numeric::log::sum_min_max(values);
+        let (total, lo, hi) = if values.len() >= PARALLEL_SUMS {
+            // two halves at a fixed split, so the total does not depend on the machine
+            let (a, b) = values.split_at(values.len() / 2);
+            let ((sa, la, ha), other) = std::thread::scope(|s| {
+                let other = s.spawn(|| crate::numeric::log::sum_min_max(b));
+                (crate::numeric::log::sum_min_max(a), other.join().ok())
+            });
+            let (sb, lb, hb) = other.unwrap_or((f64::NAN, f64::NAN, f64::NAN));
+            (sa + sb, la.min(lb), ha.max(hb))
+        } else {
+            crate::numeric::log::sum_min_max(values)
+        };
         if !(total.is_finite() && lo >= 0.0) {
             super::matrix::check_revenue(values).map_err(|e| match e {
                 Error::InvalidValue {
@@ -401,7 +413,7 @@ impl Serialize for Concentration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Concentration", 4)?;
-        st.serialize_field("sorted", &self.sorted)?;
+        st.serialize_field("sorted", &*self.sorted)?;
         st.serialize_field("lorenz", &self.lorenz())?;
         st.serialize_field("total", &self.total)?;
         st.serialize_field("gini", &self.gini)?;
