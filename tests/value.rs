@@ -774,6 +774,26 @@ fn value_matrix_of_a_large_base_in_one_pass_equals_the_definition() {
     // customers within rounding of a threshold could differ; none is that close here
     assert_matches_by_hand(&fit, &h);
 
+    // Wider tables (5 and 6 indicators) take the loop for any width.
+    let m5 = 270_001;
+    let cur5: Vec<f64> = (0..5 * m5).map(|_| u()).collect();
+    let pot6: Vec<f64> = (0..6 * m5).map(|_| u().sqrt()).collect();
+    let (w5, w6) = ([0.3, 0.1, 0.2, 0.25, 0.15], [0.1, 0.1, 0.2, 0.2, 0.3, 0.1]);
+    let fit = ValueMatrix::new()
+        .classify_weighted(
+            &cur5,
+            &Weights::new(w5.to_vec()).unwrap(),
+            &pot6,
+            &Weights::new(w6.to_vec()).unwrap(),
+            Some(&rev[..m5]),
+            Some(&arpu[..m5]),
+        )
+        .unwrap();
+    assert_matches_by_hand(
+        &fit,
+        &matrix_by_hand(&cur5, &w5, &pot6, &w6, &rev[..m5], &arpu[..m5]),
+    );
+
     // Customers exactly at the mean (a quarter at 0, half at 0.5, a quarter at 1: the
     // mean is 0.5 exactly): ties go high, and so many customers near the mean make the
     // one-pass path give way to the two-pass one.
