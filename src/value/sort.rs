@@ -136,23 +136,34 @@ impl Buckets {
 
     /// Scatter `values` into their buckets' slices (each exactly as long as the count
     /// of its bucket in `values`). Values are staged per bucket in a line of 8 (64
-    /// bytes, in cache) and written out a full line at a time, which keeps the scattered
-    /// stores few and whole.
+    /// bytes, in cache) and written out a line at a time, which keeps the scattered
+    /// stores few and whole. A bucket's first write ends at a 64-byte boundary of the
+    /// output, so every later one fills exactly one cache line (not two halves).
     fn scatter(self, values: &[f64], parts: &mut [&mut [f64]]) {
         const LINE: usize = 8;
         let nb = parts.len();
         let mut lines = vec![[0.0_f64; LINE]; nb];
         let mut fill = vec![0u8; nb];
+        // values to stage before the next write: up to the next line boundary first
+        let mut room: Vec<u8> = parts
+            .iter()
+            .map(|p| (LINE - (p.as_ptr() as usize / 8) % LINE) as u8)
+            .collect();
         let mut pos = vec![0usize; nb];
         for &x in values {
             let b = self.of(x);
             let f = usize::from(fill[b]);
             lines[b][f] = x + 0.0;
-            if f + 1 == LINE {
+            if f + 1 == usize::from(room[b]) {
                 let p = pos[b];
-                parts[b][p..p + LINE].copy_from_slice(&lines[b]);
-                pos[b] = p + LINE;
+                if f + 1 == LINE {
+                    parts[b][p..p + LINE].copy_from_slice(&lines[b]);
+                } else {
+                    parts[b][p..=p + f].copy_from_slice(&lines[b][..=f]);
+                }
+                pos[b] = p + f + 1;
                 fill[b] = 0;
+                room[b] = LINE as u8;
             } else {
                 fill[b] += 1;
             }
