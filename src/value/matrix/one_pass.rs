@@ -125,16 +125,18 @@ fn half(
     )
 }
 
-/// `Σ_j w_j x_j` with the width fixed at compile time (`K = 0`: any width), from the
-/// first product as [`row_score`] does, so both give the same bits.
+/// `Σ_j w_j x_j` with the width fixed at compile time (`K = 0`: any width, from `w`),
+/// from the first product as [`row_score`] does, so both give the same bits. `wk` holds
+/// the first four weights (zero-padded).
 #[inline(always)]
-fn dot<const K: usize>(w: &[f64], x: &[f64]) -> f64 {
+fn dot<const K: usize>(wk: &[f64; 4], w: &[f64], x: &[f64]) -> f64 {
     if K == 0 {
         return row_score(w, x);
     }
-    let mut s = w[0] * x[0];
+    let x = &x[..K];
+    let mut s = wk[0] * x[0];
     for j in 1..K {
-        s += w[j] * x[j];
+        s += wk[j] * x[j];
     }
     s
 }
@@ -151,15 +153,23 @@ fn half_fixed<const K1: usize, const K2: usize>(
     rows: std::ops::Range<usize>,
     out: &mut [ValueSegment],
 ) -> Half {
-    let (k1, k2) = (t.wc.len(), t.wp.len());
+    // the widths, constant when K1 and K2 are set
+    let k1 = if K1 == 0 { t.wc.len() } else { K1 };
+    let k2 = if K2 == 0 { t.wp.len() } else { K2 };
+    let padded = |w: &[f64]| {
+        let mut a = [0.0; 4];
+        for (a, w) in a.iter_mut().zip(w) {
+            *a = *w;
+        }
+        a
+    };
+    let (wc4, wp4) = (padded(t.wc), padded(t.wp));
     let mut h = Half {
         acc: SegmentAccumulator::new(0.0, 0.0),
         aside: Vec::new(),
         gave_up: false,
     };
     let limit = rows.len() / GIVE_UP;
-    let mut ci = [0.0; FOLD_BLOCK];
-    let mut pi = [0.0; FOLD_BLOCK];
     // positions in the block of the customers inside a band (FOLD_BLOCK fits u16)
     let mut inside = [0u16; FOLD_BLOCK];
     let mut s = rows.start;
@@ -179,10 +189,8 @@ fn half_fixed<const K1: usize, const K2: usize>(
             .zip(block_out.iter_mut())
             .enumerate();
         for (j, ((x, y), o)) in customers {
-            let c = dot::<K1>(t.wc, x);
-            let p = dot::<K2>(t.wp, y);
-            ci[j] = c;
-            pi[j] = p;
+            let c = dot::<K1>(&wc4, t.wc, x);
+            let p = dot::<K2>(&wp4, t.wp, y);
             let (c_low, c_high) = (c < bc.0, c >= bc.1);
             let (p_low, p_high) = (p < bp.0, p >= bp.1);
             let unclear = usize::from(!((c_low | c_high) & (p_low | p_high)));
@@ -201,12 +209,14 @@ fn half_fixed<const K1: usize, const K2: usize>(
             inside[n_inside] = j as u16;
             n_inside += unclear;
         }
+        // the indices of the few customers inside a band again (same bits), from rows
+        // still in cache, rather than storing every customer's
         h.aside.extend(inside[..n_inside].iter().map(|&j| {
             let j = usize::from(j);
             Aside {
                 row: s + j,
-                current: ci[j],
-                potential: pi[j],
+                current: dot::<K1>(&wc4, t.wc, &cur[j * k1..(j + 1) * k1]),
+                potential: dot::<K2>(&wp4, t.wp, &pot[j * k2..(j + 1) * k2]),
             }
         }));
         let mut b = BlockSums::default();
