@@ -19,7 +19,7 @@
 //!    whatever the data, the pilot only decides how fast it comes.
 
 use super::{BANKS, BlockSums, FOLD_BLOCK, SegmentAccumulator, Sum, ValueSegment};
-use crate::weights::row_score;
+use crate::weights::{row_score, score_rows_into};
 
 /// The pilot sample: runs of `RUN` consecutive customers spread evenly over the base,
 /// about one customer in [`SAMPLE_EVERY`] but at least [`SAMPLE_MIN`] (a run reads a
@@ -88,8 +88,7 @@ struct Half {
     gave_up: bool,
 }
 
-/// One half (`rows`) of the pass; `out` is that half's slice of the segments. Tables
-/// of 1 to 4 indicators get a loop with both widths fixed at compile time.
+/// One half (`rows`) of the pass; `out` is that half's slice of the segments.
 fn half(
     t: Tables<'_>,
     bc: (f64, f64),
@@ -97,138 +96,35 @@ fn half(
     rows: std::ops::Range<usize>,
     out: &mut [ValueSegment],
 ) -> Half {
-    macro_rules! widths {
-        ($(($a:literal, $b:literal)),*) => {
-            match (t.wc.len(), t.wp.len()) {
-                $(($a, $b) => half_fixed::<$a, $b>(t, bc, bp, rows, out),)*
-                _ => half_fixed::<0, 0>(t, bc, bp, rows, out),
-            }
-        };
-    }
-    widths!(
-        (1, 1),
-        (1, 2),
-        (1, 3),
-        (1, 4),
-        (2, 1),
-        (2, 2),
-        (2, 3),
-        (2, 4),
-        (3, 1),
-        (3, 2),
-        (3, 3),
-        (3, 4),
-        (4, 1),
-        (4, 2),
-        (4, 3),
-        (4, 4)
-    )
-}
-
-/// `Σ_j w_j x_j` with the width fixed at compile time (`K = 0`: any width, from `w`),
-/// from the first product as [`row_score`] does, so both give the same bits. `wk` holds
-/// the first four weights (zero-padded).
-#[inline(always)]
-fn dot<const K: usize>(wk: &[f64; 4], w: &[f64], x: &[f64]) -> f64 {
-    if K == 0 {
-        return row_score(w, x);
-    }
-    let x = &x[..K];
-    let mut s = wk[0] * x[0];
-    for j in 1..K {
-        s += wk[j] * x[j];
-    }
-    s
-}
-
-/// [`half`] for tables of `K1` and `K2` indicators (0: any). Per customer: both indices,
-/// then the place, branch-free: a customer inside a band is summed into a discarded slot
-/// (4..8) and its position always written to a buffer whose length grows only when it
-/// is inside (a branch on a customer's side of a threshold would be a coin toss). Sums
-/// go to [`BANKS`] banks by row, so customers of one segment do not wait on each other.
-fn half_fixed<const K1: usize, const K2: usize>(
-    t: Tables<'_>,
-    bc: (f64, f64),
-    bp: (f64, f64),
-    rows: std::ops::Range<usize>,
-    out: &mut [ValueSegment],
-) -> Half {
-    // the widths, constant when K1 and K2 are set
-    let k1 = if K1 == 0 { t.wc.len() } else { K1 };
-    let k2 = if K2 == 0 { t.wp.len() } else { K2 };
-    let padded = |w: &[f64]| {
-        let mut a = [0.0; 4];
-        for (a, w) in a.iter_mut().zip(w) {
-            *a = *w;
-        }
-        a
-    };
-    let (wc4, wp4) = (padded(t.wc), padded(t.wp));
+    let (k1, k2) = (t.wc.len(), t.wp.len());
     let mut h = Half {
         acc: SegmentAccumulator::new(0.0, 0.0),
         aside: Vec::new(),
         gave_up: false,
     };
     let limit = rows.len() / GIVE_UP;
-    // positions in the block of the customers inside a band (FOLD_BLOCK fits u16)
-    let mut inside = [0u16; FOLD_BLOCK];
+    let mut ci = [0.0; FOLD_BLOCK];
+    let mut pi = [0.0; FOLD_BLOCK];
     let mut s = rows.start;
     while s < rows.end {
         let e = (s + FOLD_BLOCK).min(rows.end);
+        let m = e - s;
         let (cur, pot) = (&t.current[s * k1..e * k1], &t.potential[s * k2..e * k2]);
-        let block_out = &mut out[s - rows.start..e - rows.start];
-        let mut count = [[0u64; 8]; BANKS];
-        let mut cs = [[0.0; 8]; BANKS];
-        let mut ps = [[0.0; 8]; BANKS];
-        let mut rs = [[0.0; 8]; BANKS];
-        let mut a_s = [[0.0; 8]; BANKS];
-        let mut n_inside = 0usize;
-        let customers = cur
-            .chunks_exact(k1)
-            .zip(pot.chunks_exact(k2))
-            .zip(block_out.iter_mut())
-            .enumerate();
-        for (j, ((x, y), o)) in customers {
-            let c = dot::<K1>(&wc4, t.wc, x);
-            let p = dot::<K2>(&wp4, t.wp, y);
-            let (c_low, c_high) = (c < bc.0, c >= bc.1);
-            let (p_low, p_high) = (p < bp.0, p >= bp.1);
-            let unclear = usize::from(!((c_low | c_high) & (p_low | p_high)));
-            let k = usize::from(c_low) * 2 + usize::from(p_low);
-            let (bank, slot) = (j % BANKS, k | (unclear << 2));
-            count[bank][slot] += 1;
-            cs[bank][slot] += c;
-            ps[bank][slot] += p;
-            if let Some(r) = t.revenue {
-                rs[bank][slot] += r[s + j];
-            }
-            if let Some(a) = t.arpu {
-                a_s[bank][slot] += a[s + j];
-            }
-            *o = ValueSegment::ALL[k];
-            inside[n_inside] = j as u16;
-            n_inside += unclear;
-        }
-        // the indices of the few customers inside a band again (same bits), from rows
-        // still in cache, rather than storing every customer's
-        h.aside.extend(inside[..n_inside].iter().map(|&j| {
-            let j = usize::from(j);
-            Aside {
-                row: s + j,
-                current: dot::<K1>(&wc4, t.wc, &cur[j * k1..(j + 1) * k1]),
-                potential: dot::<K2>(&wp4, t.wp, &pot[j * k2..(j + 1) * k2]),
-            }
-        }));
-        let mut b = BlockSums::default();
-        let first4 = |v: &[f64; 8]| [v[0], v[1], v[2], v[3]];
-        for bank in 0..BANKS {
-            let c = &count[bank];
-            b.count[bank] = [c[0], c[1], c[2], c[3]];
-            b.current[bank] = first4(&cs[bank]);
-            b.potential[bank] = first4(&ps[bank]);
-            b.revenue[bank] = first4(&rs[bank]);
-            b.arpu[bank] = first4(&a_s[bank]);
-        }
+        score_rows_into(t.wc, cur, &mut ci[..m]);
+        score_rows_into(t.wp, pot, &mut pi[..m]);
+        let off = s - rows.start;
+        let m_out = &mut out[off..off + m];
+        let none = [0.0; 0];
+        let r = t.revenue.map_or(&none[..], |r| &r[s..e]);
+        let a = t.arpu.map_or(&none[..], |a| &a[s..e]);
+        let (ci, pi) = (&ci[..m], &pi[..m]);
+        // monomorphised on what is present, so absent sums cost nothing
+        let b = match (t.revenue.is_some(), t.arpu.is_some()) {
+            (false, false) => place::<false, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (true, false) => place::<true, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (false, true) => place::<false, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (true, true) => place::<true, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+        };
         h.acc.absorb(&b);
         if h.aside.len() > limit {
             h.gave_up = true;
@@ -237,6 +133,76 @@ fn half_fixed<const K1: usize, const K2: usize>(
         s = e;
     }
     h
+}
+
+/// Place one block of customers (rows `first..`, indices `ci`, `pi`): each customer
+/// clear of both bands into its segment (`out`) and the block's sums; each inside a band
+/// onto `aside`. Branch-free: a customer inside a band is summed into a discarded slot
+/// (4..8) and its position is always written to a buffer whose length grows only when
+/// it is inside (a branch on a customer's side of a threshold would be a coin toss).
+/// `ci.len()` is at most [`FOLD_BLOCK`].
+#[allow(clippy::too_many_arguments)]
+fn place<const R: bool, const A: bool>(
+    ci: &[f64],
+    pi: &[f64],
+    rev: &[f64],
+    arpu: &[f64],
+    bc: (f64, f64),
+    bp: (f64, f64),
+    first: usize,
+    out: &mut [ValueSegment],
+    aside: &mut Vec<Aside>,
+) -> BlockSums {
+    let mut count = [[0u64; 8]; BANKS];
+    let mut cs = [[0.0; 8]; BANKS];
+    let mut ps = [[0.0; 8]; BANKS];
+    let mut rs = [[0.0; 8]; BANKS];
+    let mut a_s = [[0.0; 8]; BANKS];
+    // positions in the block of the customers inside a band (FOLD_BLOCK fits u16)
+    let mut inside = [0u16; FOLD_BLOCK];
+    let mut n_inside = 0usize;
+    for (j, ((&c, &p), o)) in ci.iter().zip(pi).zip(out.iter_mut()).enumerate() {
+        let (c_low, c_high) = (c < bc.0, c >= bc.1);
+        let (p_low, p_high) = (p < bp.0, p >= bp.1);
+        let unclear = usize::from(!((c_low | c_high) & (p_low | p_high)));
+        let k = usize::from(c_low) * 2 + usize::from(p_low);
+        let (bank, slot) = (j % BANKS, k | (unclear << 2));
+        count[bank][slot] += 1;
+        cs[bank][slot] += c;
+        ps[bank][slot] += p;
+        if R {
+            rs[bank][slot] += rev[j];
+        }
+        if A {
+            a_s[bank][slot] += arpu[j];
+        }
+        *o = ValueSegment::ALL[k];
+        inside[n_inside] = j as u16;
+        n_inside += unclear;
+    }
+    aside.extend(inside[..n_inside].iter().map(|&j| {
+        let j = usize::from(j);
+        Aside {
+            row: first + j,
+            current: ci[j],
+            potential: pi[j],
+        }
+    }));
+    let mut b = BlockSums::default();
+    let first4 = |v: &[f64; 8]| [v[0], v[1], v[2], v[3]];
+    for bank in 0..BANKS {
+        b.count[bank] = [
+            count[bank][0],
+            count[bank][1],
+            count[bank][2],
+            count[bank][3],
+        ];
+        b.current[bank] = first4(&cs[bank]);
+        b.potential[bank] = first4(&ps[bank]);
+        b.revenue[bank] = first4(&rs[bank]);
+        b.arpu[bank] = first4(&a_s[bank]);
+    }
+    b
 }
 
 /// Classify customers `0..n` at their mean indices in one pass, writing `segments`;
