@@ -583,13 +583,7 @@ fn entropy_of_a_large_matrix_equals_the_definition() {
     // with f64::ln and a compensated (Neumaier) sum. Column 2 holds zeros and one
     // subnormal value, column 3 is constant on its first half only, column 4 is constant.
     let n = 100_000;
-    let mut s: u64 = 7;
-    let mut next = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = crate::common::lcg(7);
     let mut x = DMatrix::zeros(n, 4);
     for i in 0..n {
         x[(i, 0)] = (3.0 * next()).exp();
