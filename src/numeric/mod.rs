@@ -7,7 +7,9 @@
 //! - [`optim`]: a BFGS minimiser with a backtracking line search, finite-difference
 //!   gradients and Hessians, and a typed convergence record that keeps the best point seen.
 //! - [`log`]: a vectorisable natural logarithm (fdlibm's algorithm, within one ulp) and
-//!   the eight-lane kernels `Σ x ln x` and sum/min/max of the entropy weights.
+//!   the eight-lane kernel `Σ x ln x` of the entropy weights.
+//! - [`scan`]: single-pass eight-lane scans (sum, minimum and maximum at once), used by
+//!   the entropy weights and concentration.
 //! - [`special`]: signed log-gamma and small helpers (log-sum-exp, `ln(1 + e^x)`).
 //!
 //! Everything here returns `Option`/typed records rather than NaN or panics, so that public
@@ -20,4 +22,5 @@
 pub(crate) mod hyp2f1;
 pub(crate) mod log;
 pub(crate) mod optim;
+pub(crate) mod scan;
 pub(crate) mod special;

@@ -77,13 +77,13 @@ impl Concentration {
             // two halves at a fixed split, so the total does not depend on the machine
             let (a, b) = values.split_at(values.len() / 2);
             let ((sa, la, ha), other) = std::thread::scope(|s| {
-                let other = s.spawn(|| crate::numeric::log::sum_min_max(b));
-                (crate::numeric::log::sum_min_max(a), other.join().ok())
+                let other = s.spawn(|| crate::numeric::scan::sum_min_max(b));
+                (crate::numeric::scan::sum_min_max(a), other.join().ok())
             });
             let (sb, lb, hb) = other.unwrap_or((f64::NAN, f64::NAN, f64::NAN));
             (sa + sb, la.min(lb), ha.max(hb))
         } else {
-            crate::numeric::log::sum_min_max(values)
+            crate::numeric::scan::sum_min_max(values)
         };
         if !(total.is_finite() && lo >= 0.0) {
             super::matrix::check_revenue(values).map_err(|e| match e {

@@ -257,7 +257,7 @@ impl EntropyWeights {
                     *v = (1.0 - s) * *v + s;
                 }
             }
-            let (total, lo, hi) = crate::numeric::log::sum_min_max(&buf);
+            let (total, lo, hi) = crate::numeric::scan::sum_min_max(&buf);
             e.push(column_entropy(&buf, total, lo, hi, j, ln_n)?);
         }
         let d: Vec<f64> = e.iter().map(|v| (1.0 - v).max(0.0)).collect();
@@ -289,7 +289,7 @@ fn raw_entropy(x: &DMatrix<f64>, directions: &[Direction]) -> Result<ObjectiveWe
         (0..m)
             .map(|j| {
                 let col = &data[j * n + rows.start..j * n + rows.end];
-                let (t, lo, hi) = crate::numeric::log::sum_min_max(col);
+                let (t, lo, hi) = crate::numeric::scan::sum_min_max(col);
                 let usable = t.is_finite() && lo >= 0.0;
                 // A subnormal x is off by at most 745·2^-1022 in x ln x: negligible unless the
                 // whole column is tiny, which takes the exact path.

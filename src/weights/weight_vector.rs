@@ -182,7 +182,7 @@ impl Weights {
 }
 
 /// Rows from which row scoring runs on two threads.
-pub(crate) const PARALLEL_ROWS: usize = 1 << 16;
+const PARALLEL_ROWS: usize = 1 << 16;
 
 /// `Σ_j w_j x_j` in column order.
 #[inline]
