@@ -2,14 +2,13 @@
 //! mobi survey step against statsmodels, serde round trip, pinned validation errors, and
 //! no panic on arbitrary inputs.
 
-use crate::common::{TIGHT, data};
+use crate::common::TIGHT;
 use crm_analytics::Error;
 use crm_analytics::lifecycle::LifecycleStage;
 use crm_analytics::pipeline::{
     Budget, Contract, CustomerBase, GENERATING_STAGE_SHARES, Pipeline, SurveyData, SyntheticBase,
 };
 use crm_analytics::survey::{ItemMatrix, LikertScale};
-use nalgebra::DMatrix;
 use proptest::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal};
 use std::sync::OnceLock;
@@ -25,21 +24,7 @@ fn report() -> &'static crm_analytics::pipeline::CrmReport {
 }
 
 fn mobi_survey() -> SurveyData {
-    let text = data("mobi/mobi.csv");
-    let mut lines = text.lines();
-    let names: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let mut cells = Vec::new();
-    let mut rows = 0;
-    for l in lines.filter(|l| !l.trim().is_empty()) {
-        cells.extend(l.split(',').map(|c| c.trim().parse::<f64>().unwrap()));
-        rows += 1;
-    }
-    let m = DMatrix::from_row_slice(rows, names.len(), &cells);
+    let (names, m) = crate::common::mobi_csv();
     let items = ItemMatrix::new(m, &names, LikertScale::new(1.0, 10.0).unwrap()).unwrap();
     SurveyData::ecsi(items).unwrap()
 }
