@@ -138,6 +138,7 @@ pub mod weights;
 mod buffer;
 #[allow(dead_code)]
 mod numeric;
+mod parallel;
 mod probability;
 #[allow(dead_code)]
 mod validate;

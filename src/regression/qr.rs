@@ -240,16 +240,15 @@ pub(crate) fn solve(
         (mean, norm, raw)
     };
     let stats: Vec<(f64, f64, f64)> = if n >= PARALLEL_ROWS && k > 0 {
-        let odd = std::thread::scope(|s| {
-            let h = s.spawn(|| (1..=k).step_by(2).map(column).collect::<Vec<_>>());
-            let even: Vec<_> = (0..=k).step_by(2).map(column).collect();
-            (even, h.join())
-        });
+        let odd = crate::parallel::join(
+            || (0..=k).step_by(2).map(column).collect::<Vec<_>>(),
+            || (1..=k).step_by(2).map(column).collect::<Vec<_>>(),
+        );
         match odd {
-            (even, Ok(odd)) => (0..=k)
+            (even, Some(odd)) => (0..=k)
                 .map(|j| if j % 2 == 0 { even[j / 2] } else { odd[j / 2] })
                 .collect(),
-            (_, Err(_)) => (0..=k).map(column).collect(),
+            (_, None) => (0..=k).map(column).collect(),
         }
     } else {
         (0..=k).map(column).collect()
@@ -327,20 +326,16 @@ pub(crate) fn solve(
     // split is fixed, so the result does not depend on the machine.
     let r = if n >= PARALLEL_ROWS {
         let half = n / 2;
-        let (top, bottom) = std::thread::scope(|s| {
-            let h = s.spawn(|| factor_rows(half, n));
-            let top = factor_rows(0, half);
-            (top, h.join())
-        });
+        let (top, bottom) = crate::parallel::join(|| factor_rows(0, half), || factor_rows(half, n));
         match bottom {
-            Ok(bottom) => {
+            Some(bottom) => {
                 let mut stacked = DMatrix::<f64>::zeros(2 * m, m);
                 stacked.view_mut((0, 0), (m, m)).copy_from(&top);
                 stacked.view_mut((m, 0), (m, m)).copy_from(&bottom);
                 upper_factor(stacked, m)
             }
             // A worker cannot panic on validated input; fall back to one thread if it did.
-            Err(_) => factor_rows(0, n),
+            None => factor_rows(0, n),
         }
     } else {
         factor_rows(0, n)

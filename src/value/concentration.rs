@@ -76,10 +76,10 @@ impl Concentration {
         let (total, lo, hi) = if values.len() >= PARALLEL_SUMS {
             // two halves at a fixed split, so the total does not depend on the machine
             let (a, b) = values.split_at(values.len() / 2);
-            let ((sa, la, ha), other) = std::thread::scope(|s| {
-                let other = s.spawn(|| crate::numeric::scan::sum_min_max(b));
-                (crate::numeric::scan::sum_min_max(a), other.join().ok())
-            });
+            let ((sa, la, ha), other) = crate::parallel::join(
+                || crate::numeric::scan::sum_min_max(a),
+                || crate::numeric::scan::sum_min_max(b),
+            );
             let (sb, lb, hb) = other.unwrap_or((f64::NAN, f64::NAN, f64::NAN));
             (sa + sb, la.min(lb), ha.max(hb))
         } else {
@@ -112,10 +112,9 @@ impl Concentration {
         let (block_cum, cum_sum) = if n >= PARALLEL_SUMS {
             let split = (n / 2) / LORENZ_BLOCK * LORENZ_BLOCK;
             let (a, b) = sorted.split_at(split);
-            let ((ca, sa, ta), (cb, sb, _)) = std::thread::scope(|s| {
-                let other = s.spawn(|| running_sums(b));
-                (running_sums(a), other.join().unwrap_or_default())
-            });
+            let ((ca, sa, ta), other) =
+                crate::parallel::join(|| running_sums(a), || running_sums(b));
+            let (cb, sb, _) = other.unwrap_or_default();
             if ca.len() != split / LORENZ_BLOCK + 1 || cb.len() != b.len() / LORENZ_BLOCK + 1 {
                 return Err(Error::input(
                     "values for concentration",

@@ -294,8 +294,9 @@ impl ValueMatrix {
     /// take two passes: one sums the table's columns (the mean index is
     /// `Σ_j w_j · column mean_j`), a second computes each customer's indices and
     /// segment. Other splits need the index vectors and compute them with
-    /// [`Weights::score_rows`] first. The result is that of [`ValueMatrix::classify`] on the index vectors
-    /// (a customer within rounding of a mean threshold may fall on the other side).
+    /// [`Weights::score_rows`] first. The result is that of [`ValueMatrix::classify`] on
+    /// the index vectors (a customer within rounding of a mean threshold may fall on the
+    /// other side).
     ///
     /// # Errors
     /// [`Error::Empty`]; [`Error::DimensionMismatch`] for a table whose length is not a
@@ -429,10 +430,8 @@ fn mean_score(what: &str, table: &[f64], w: &Weights) -> Result<f64> {
     };
     let sums = if n >= PARALLEL_CUSTOMERS {
         let (a, b) = table.split_at(n / 2 * k);
-        let (sa, sb) = std::thread::scope(|s| {
-            let other = s.spawn(|| column_sums(b));
-            (column_sums(a), other.join().unwrap_or_default())
-        });
+        let (sa, sb) = crate::parallel::join(|| column_sums(a), || column_sums(b));
+        let sb = sb.unwrap_or_default();
         if sb.len() != k {
             return Err(Error::input(what, "a worker thread failed"));
         }
@@ -471,15 +470,14 @@ where
     }
     let split = n / 2 / FOLD_BLOCK * FOLD_BLOCK;
     let (sa, sb) = segments.split_at_mut(split);
-    let other = std::thread::scope(|s| {
-        let h = s.spawn(|| {
+    let ((), other) = crate::parallel::join(
+        || fold(&mut acc, 0..split, sa),
+        || {
             let mut b = SegmentAccumulator::new(tc, tp);
             fold(&mut b, split..n, sb);
             b
-        });
-        fold(&mut acc, 0..split, sa);
-        h.join().ok()
-    });
+        },
+    );
     match other {
         // same thresholds by construction, so the merge cannot fail
         Some(b) => {

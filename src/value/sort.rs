@@ -55,10 +55,8 @@ pub(crate) fn sorted(values: &[f64], lo: f64, hi: f64) -> F64Buf {
 
     // 1. counts per bucket, one thread per half of the input
     let (first, second) = values.split_at(n / 2);
-    let (ca, cb) = std::thread::scope(|s| {
-        let other = s.spawn(|| buckets.count(second, nb));
-        (buckets.count(first, nb), other.join().unwrap_or_default())
-    });
+    let (ca, cb) = crate::parallel::join(|| buckets.count(first, nb), || buckets.count(second, nb));
+    let cb = cb.unwrap_or_default();
     if ca.len() != nb || cb.len() != nb {
         // unreachable (no code path panics); never return a wrong order
         let mut v: Vec<f64> = values.iter().map(|x| x + 0.0).collect();

@@ -303,11 +303,8 @@ fn raw_entropy(x: &DMatrix<f64>, directions: &[Direction]) -> Result<ObjectiveWe
             .collect()
     };
     let parts: Vec<Vec<[f64; 4]>> = if half < n {
-        std::thread::scope(|s| {
-            let second = s.spawn(|| scan(half..n));
-            let first = scan(0..half);
-            vec![first, second.join().unwrap_or_default()]
-        })
+        let (first, second) = crate::parallel::join(|| scan(0..half), || scan(half..n));
+        vec![first, second.unwrap_or_default()]
     } else {
         vec![scan(0..n)]
     };

@@ -5,18 +5,19 @@
 //! large bases the second pass is mostly avoidable:
 //!
 //! 1. **Pilot.** The indices of a systematic sample (runs of [`RUN`] customers, about
-//!    one customer in [`SAMPLE_EVERY`]) give a mean and a spread, hence a band `[lo, hi)` of [`SIGMAS`] standard errors around the pilot mean that
-//!    holds the exact mean unless the sample is badly unrepresentative.
+//!    one customer in [`SAMPLE_EVERY`]) give a mean and a spread, hence a band
+//!    `[lo, hi)` of [`SIGMAS`] standard errors around the pilot mean that holds the
+//!    exact mean unless the sample is badly unrepresentative.
 //! 2. **One pass** (two threads, one per half): every customer's indices; each
 //!    customer clear of both bands classified and summed at once, each customer inside
 //!    a band set aside with its indices.
 //! 3. **Exact thresholds**: the mean indices, from the sums of step 2 and those of the
-//!    customers set aside. If each lies in its band
-//!    (`lo <= t <= hi`), every customer placed in step 2 is on the right side
-//!    (`x < lo <= t`, or `x >= hi >= t`), and the customers set aside are placed against
-//!    `t`. Otherwise (periodic data that fooled the sample, too many customers set aside,
-//!    a non-finite cell) the caller runs the second pass instead: the result is exact
-//!    whatever the data, the pilot only decides how fast it comes.
+//!    customers set aside. If each lies in its band (`lo <= t <= hi`), every customer
+//!    placed in step 2 is on the right side (`x < lo <= t`, or `x >= hi >= t`), and the
+//!    customers set aside are placed against `t`. Otherwise (periodic data that fooled
+//!    the sample, too many customers set aside, a non-finite cell) the caller runs the
+//!    second pass instead: the result is exact whatever the data, the pilot only decides
+//!    how fast it comes.
 
 use super::{BANKS, BlockSums, FOLD_BLOCK, SegmentAccumulator, Sum, ValueSegment};
 use crate::weights::{row_score, score_rows_into};
@@ -81,7 +82,7 @@ fn band(table: &[f64], w: &[f64], n: usize) -> Option<(f64, f64)> {
     (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
 }
 
-/// What one half of the base leaves: its sums, column sums and the customers set aside.
+/// What one half of the base leaves: its sums and the customers set aside.
 struct Half {
     acc: SegmentAccumulator,
     aside: Vec<Aside>,
@@ -212,17 +213,15 @@ pub(super) fn classify_at_means(
     n: usize,
     segments: &mut [ValueSegment],
 ) -> Option<SegmentAccumulator> {
-    let (bc, bp) = std::thread::scope(|s| {
-        let other = s.spawn(|| band(t.potential, t.wp, n));
-        (band(t.current, t.wc, n), other.join().ok().flatten())
-    });
-    let (bc, bp) = (bc?, bp?);
+    let (bc, bp) =
+        crate::parallel::join(|| band(t.current, t.wc, n), || band(t.potential, t.wp, n));
+    let (bc, bp) = (bc?, bp.flatten()?);
     let split = n / 2 / FOLD_BLOCK * FOLD_BLOCK;
     let (sa, sb) = segments.split_at_mut(split);
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| half(t, bc, bp, split..n, sb));
-        (half(t, bc, bp, 0..split, sa), other.join().ok())
-    });
+    let (a, b) = crate::parallel::join(
+        || half(t, bc, bp, 0..split, sa),
+        || half(t, bc, bp, split..n, sb),
+    );
     let mut b = b?;
     let mut a = a;
     if a.gave_up || b.gave_up {
