@@ -22,6 +22,9 @@
 use super::{BANKS, BlockSums, FOLD_BLOCK, SegmentAccumulator, Sum, ValueSegment};
 use crate::weights::{row_score, score_rows_into};
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
 /// The pilot sample: runs of `RUN` consecutive customers spread evenly over the base,
 /// about one customer in [`SAMPLE_EVERY`] but at least [`SAMPLE_MIN`] (a run reads a
 /// few whole cache lines; single customers far apart would each cost a line of
@@ -36,6 +39,48 @@ const SIGMAS: f64 = 6.0;
 const GIVE_UP: usize = 8;
 /// Bases from this size are classified in one pass.
 pub(super) const ONE_PASS_CUSTOMERS: usize = 1 << 18;
+
+/// The unit the placing loop runs on: AVX2 where the processor has it (detected once,
+/// at run time), else the scalar loop. Both give the same result bit for bit.
+#[derive(Clone, Copy)]
+enum Unit {
+    Scalar,
+    #[cfg(target_arch = "x86_64")]
+    Avx2(pulp::x86::V3),
+}
+
+impl Unit {
+    fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(simd) = pulp::x86::V3::try_new() {
+            return Unit::Avx2(simd);
+        }
+        Unit::Scalar
+    }
+
+    /// [`place`] on this unit.
+    #[allow(clippy::too_many_arguments)]
+    fn place<const R: bool, const A: bool>(
+        self,
+        ci: &[f64],
+        pi: &[f64],
+        rev: &[f64],
+        arpu: &[f64],
+        bc: (f64, f64),
+        bp: (f64, f64),
+        first: usize,
+        out: &mut [ValueSegment],
+        aside: &mut Vec<Aside>,
+    ) -> BlockSums {
+        match self {
+            Unit::Scalar => place::<R, A>(ci, pi, rev, arpu, bc, bp, first, out, aside),
+            #[cfg(target_arch = "x86_64")]
+            Unit::Avx2(simd) => {
+                avx2::place::<R, A>(simd, ci, pi, rev, arpu, bc, bp, first, out, aside)
+            }
+        }
+    }
+}
 
 /// A customer inside a band: row and indices.
 #[derive(Clone, Copy)]
@@ -91,6 +136,7 @@ struct Half {
 
 /// One half (`rows`) of the pass; `out` is that half's slice of the segments.
 fn half(
+    unit: Unit,
     t: Tables<'_>,
     bc: (f64, f64),
     bp: (f64, f64),
@@ -98,12 +144,14 @@ fn half(
     out: &mut [ValueSegment],
 ) -> Half {
     let (k1, k2) = (t.wc.len(), t.wp.len());
+    let limit = rows.len() / GIVE_UP;
     let mut h = Half {
         acc: SegmentAccumulator::new(0.0, 0.0),
-        aside: Vec::new(),
+        // room for all it may set aside before giving up, so the list is never copied
+        // as it grows (the pages beyond what is used are never touched)
+        aside: Vec::with_capacity(limit + FOLD_BLOCK),
         gave_up: false,
     };
-    let limit = rows.len() / GIVE_UP;
     let mut ci = [0.0; FOLD_BLOCK];
     let mut pi = [0.0; FOLD_BLOCK];
     let mut s = rows.start;
@@ -121,10 +169,16 @@ fn half(
         let (ci, pi) = (&ci[..m], &pi[..m]);
         // monomorphised on what is present, so absent sums cost nothing
         let b = match (t.revenue.is_some(), t.arpu.is_some()) {
-            (false, false) => place::<false, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
-            (true, false) => place::<true, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
-            (false, true) => place::<false, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
-            (true, true) => place::<true, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (false, false) => {
+                unit.place::<false, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+            }
+            (true, false) => {
+                unit.place::<true, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+            }
+            (false, true) => {
+                unit.place::<false, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+            }
+            (true, true) => unit.place::<true, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
         };
         h.acc.absorb(&b);
         if h.aside.len() > limit {
@@ -218,9 +272,10 @@ pub(super) fn classify_at_means(
     let (bc, bp) = (bc?, bp.flatten()?);
     let split = n / 2 / FOLD_BLOCK * FOLD_BLOCK;
     let (sa, sb) = segments.split_at_mut(split);
+    let unit = Unit::detect();
     let (a, b) = crate::parallel::join(
-        || half(t, bc, bp, 0..split, sa),
-        || half(t, bc, bp, split..n, sb),
+        || half(unit, t, bc, bp, 0..split, sa),
+        || half(unit, t, bc, bp, split..n, sb),
     );
     let mut b = b?;
     let mut a = a;
@@ -261,4 +316,124 @@ pub(super) fn classify_at_means(
         acc.absorb(&sums);
     }
     Some(acc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A block of `m` customers whose indices are drawn from a few values, among them
+    /// both edges of each band, so every comparison meets equality somewhere.
+    fn block(m: usize, seed: u64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let grid = [0.1, 0.49, 0.5, 0.55, 0.6, 0.61, 0.9];
+        let mut s = seed;
+        let mut next = move || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s >> 33
+        };
+        let mut pick = || grid[(next() % grid.len() as u64) as usize];
+        let ci: Vec<f64> = (0..m).map(|_| pick()).collect();
+        let pi: Vec<f64> = (0..m).map(|_| pick()).collect();
+        let rev: Vec<f64> = (0..m).map(|i| 1.0 + i as f64 / 7.0).collect();
+        let arpu: Vec<f64> = (0..m).map(|i| 2.0 + i as f64 / 3.0).collect();
+        (ci, pi, rev, arpu)
+    }
+
+    fn bits(b: &BlockSums) -> Vec<u64> {
+        let mut v = Vec::new();
+        for bank in 0..BANKS {
+            v.extend(b.count[bank]);
+            for sums in [b.current, b.potential, b.revenue, b.arpu] {
+                v.extend(sums[bank].iter().map(|x| x.to_bits()));
+            }
+        }
+        v
+    }
+
+    /// A block's sums (as bits), segments and customers set aside (row, bits).
+    type Placed = (Vec<u64>, Vec<ValueSegment>, Vec<(usize, u64, u64)>);
+
+    fn run<const R: bool, const A: bool>(
+        unit: Unit,
+        (ci, pi, rev, arpu): &(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>),
+    ) -> Placed {
+        let (bc, bp) = ((0.5, 0.6), (0.55, 0.61));
+        let mut out = vec![ValueSegment::LowValue; ci.len()];
+        let mut aside = Vec::new();
+        let b = unit.place::<R, A>(ci, pi, rev, arpu, bc, bp, 100, &mut out, &mut aside);
+        let aside = aside
+            .iter()
+            .map(|x| (x.row, x.current.to_bits(), x.potential.to_bits()))
+            .collect();
+        (bits(&b), out, aside)
+    }
+
+    /// The vector loop (where this processor has one) against the scalar loop: same
+    /// sums bit for bit, same segments, same customers set aside in the same order.
+    #[test]
+    fn every_unit_places_as_the_scalar_loop() {
+        let unit = Unit::detect();
+        for (m, seed) in [
+            (1, 1),
+            (3, 2),
+            (4, 3),
+            (5, 4),
+            (64, 5),
+            (1023, 6),
+            (1024, 7),
+        ] {
+            let data = block(m, seed);
+            assert_eq!(
+                run::<false, false>(unit, &data),
+                run::<false, false>(Unit::Scalar, &data)
+            );
+            assert_eq!(
+                run::<true, false>(unit, &data),
+                run::<true, false>(Unit::Scalar, &data)
+            );
+            assert_eq!(
+                run::<false, true>(unit, &data),
+                run::<false, true>(Unit::Scalar, &data)
+            );
+            assert_eq!(
+                run::<true, true>(unit, &data),
+                run::<true, true>(Unit::Scalar, &data)
+            );
+        }
+    }
+
+    /// The scalar loop on a hand-checked block. Bands: current [0.5, 0.6), potential
+    /// [0.55, 0.61). Customer 0 (0.9, 0.9): high, high → valuable. 1 (0.1, 0.61): low
+    /// current, potential at the band's top edge (high) → potential. 2 (0.6, 0.1): current
+    /// at its top edge (high), low potential → sub-valuable. 3 (0.5, 0.9): current at
+    /// the band's lower edge, inside → set aside.
+    #[test]
+    fn scalar_loop_by_hand() {
+        let data = (
+            vec![0.9, 0.1, 0.6, 0.5],
+            vec![0.9, 0.61, 0.1, 0.9],
+            vec![10.0, 20.0, 30.0, 40.0],
+            vec![1.0, 2.0, 3.0, 4.0],
+        );
+        let (sums, out, aside) = run::<true, true>(Unit::Scalar, &data);
+        assert_eq!(
+            out[..3],
+            [
+                ValueSegment::Valuable,
+                ValueSegment::Potential,
+                ValueSegment::SubValuable
+            ]
+        );
+        assert_eq!(aside, vec![(103, 0.5f64.to_bits(), 0.9f64.to_bits())]);
+        // bank 0 (customer 0) holds valuable: count 1, current 0.9, revenue 10
+        assert_eq!(sums[0], 1);
+        assert_eq!(sums[4], 0.9f64.to_bits());
+        assert_eq!(sums[12], 10.0f64.to_bits());
+        // the customer set aside adds to no bank
+        let b3 = &sums[3 * 20..4 * 20];
+        assert!(b3.iter().all(|&x| x == 0));
+        assert_eq!(run::<true, true>(Unit::detect(), &data), (sums, out, aside));
+    }
 }
