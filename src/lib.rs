@@ -140,6 +140,7 @@ mod buffer;
 mod numeric;
 mod parallel;
 mod probability;
+mod simd;
 #[allow(dead_code)]
 mod validate;
 

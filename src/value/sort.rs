@@ -24,6 +24,10 @@
 //! standard sort directly.
 
 use crate::buffer::F64Buf;
+use crate::simd::Unit;
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 
 /// Inputs below this size use the standard sort.
 const SMALL: usize = 1 << 15;
@@ -91,22 +95,23 @@ pub(crate) fn sorted(values: &[f64], lo: f64, hi: f64) -> F64Buf {
     let mid = start.partition_point(|&s| s < n / 2).clamp(1, nb);
     let cut = start[mid];
     let (run_a, run_b) = out.split_at_mut(cut);
+    let unit = Unit::detect();
     std::thread::scope(|s| {
-        s.spawn(|| finish_run(run_b, &start[mid..]));
-        finish_run(run_a, &start[..=mid]);
+        s.spawn(|| finish_run(unit, run_b, &start[mid..]));
+        finish_run(unit, run_a, &start[..=mid]);
     });
     out
 }
 
 /// Sort each bucket of a run in place; `bounds` are the run's bucket starts, from the
 /// run's first value (`bounds[0]`) to its end.
-fn finish_run(run: &mut [f64], bounds: &[usize]) {
+fn finish_run(unit: Unit, run: &mut [f64], bounds: &[usize]) {
     let base = bounds.first().copied().unwrap_or(0);
     let mut scratch = Vec::new();
     let mut counts = Vec::new();
     for w in bounds.windows(2) {
         let (s, e) = (w[0] - base, w[1] - base);
-        let sorted = sort_bucket(&run[s..e], &mut scratch, &mut counts);
+        let sorted = sort_bucket(unit, &run[s..e], &mut scratch, &mut counts);
         run[s..e].copy_from_slice(sorted);
     }
 }
@@ -174,7 +179,12 @@ impl Buckets {
 }
 
 /// The values of one bucket sorted, in `scratch`.
-fn sort_bucket<'s>(bucket: &[f64], scratch: &'s mut Vec<f64>, counts: &mut Vec<u32>) -> &'s [f64] {
+fn sort_bucket<'s>(
+    unit: Unit,
+    bucket: &[f64],
+    scratch: &'s mut Vec<f64>,
+    counts: &mut Vec<u32>,
+) -> &'s [f64] {
     let m = bucket.len();
     scratch.clear();
     if m <= INSERTION_MAX as usize {
@@ -182,12 +192,7 @@ fn sort_bucket<'s>(bucket: &[f64], scratch: &'s mut Vec<f64>, counts: &mut Vec<u
         insertion(scratch);
         return scratch;
     }
-    let (mut lo, mut hi) = (u64::MAX, 0u64);
-    for &x in bucket {
-        let k = x.to_bits();
-        lo = lo.min(k);
-        hi = hi.max(k);
-    }
+    let (lo, hi) = key_range(unit, bucket);
     if lo == hi {
         scratch.extend_from_slice(bucket);
         return scratch;
@@ -218,7 +223,7 @@ fn sort_bucket<'s>(bucket: &[f64], scratch: &'s mut Vec<f64>, counts: &mut Vec<u
         *p += 1;
     }
     if largest <= TRANSPOSITION_MAX {
-        transposition_rounds(scratch, largest);
+        transposition_rounds_on(unit, scratch, largest);
     } else if largest <= INSERTION_MAX {
         // each value is at most INSERTION_MAX - 1 places from its final place
         insertion(scratch);
@@ -237,6 +242,27 @@ fn sort_bucket<'s>(bucket: &[f64], scratch: &'s mut Vec<f64>, counts: &mut Vec<u
         }
     }
     scratch
+}
+
+/// The keys (bits) of the smallest and largest of `values` (non-empty, non-negative).
+fn key_range(unit: Unit, values: &[f64]) -> (u64, u64) {
+    match unit {
+        Unit::Scalar => values.iter().fold((u64::MAX, 0), |(lo, hi), x| {
+            let k = x.to_bits();
+            (lo.min(k), hi.max(k))
+        }),
+        #[cfg(target_arch = "x86_64")]
+        Unit::Avx2(simd) => avx2::key_range(simd, values),
+    }
+}
+
+/// [`transposition_rounds`] on `unit` (same result).
+fn transposition_rounds_on(unit: Unit, a: &mut [f64], rounds: u32) {
+    match unit {
+        Unit::Scalar => transposition_rounds(a, rounds),
+        #[cfg(target_arch = "x86_64")]
+        Unit::Avx2(simd) => avx2::transposition_rounds(simd, a, rounds),
+    }
 }
 
 /// Sort `a`, made of consecutive groups of at most `rounds` values with every value of a
@@ -317,8 +343,36 @@ mod tests {
             }
             let mut expected = a.clone();
             expected.sort_by(f64::total_cmp);
+            // odd lengths too, so the vector loop meets every tail
+            for len in [a.len(), a.len() - 1, a.len() - 2, a.len() - 3] {
+                let want: Vec<f64> = {
+                    let mut w = a[..len].to_vec();
+                    transposition_rounds(&mut w, largest as u32);
+                    w
+                };
+                let mut b = a[..len].to_vec();
+                transposition_rounds_on(Unit::detect(), &mut b, largest as u32);
+                assert_eq!(b, want, "largest group {largest}, length {len}");
+            }
             transposition_rounds(&mut a, largest as u32);
             assert_eq!(a, expected, "largest group {largest}");
+        }
+    }
+
+    #[test]
+    fn key_range_on_every_unit() {
+        // the extremes at every position mod 4 and in the tail, repeated values, zero
+        let mut u = lcg(11);
+        for len in 1..=23 {
+            for at in 0..len {
+                let mut v: Vec<f64> = (0..len).map(|_| 1.0 + u()).collect();
+                v[at] = 0.0;
+                v[len - 1 - at] = 7.5;
+                let k = v.iter().map(|x| x.to_bits());
+                let want = (k.clone().min().unwrap_or(0), k.max().unwrap_or(0));
+                assert_eq!(key_range(Unit::Scalar, &v), want);
+                assert_eq!(key_range(Unit::detect(), &v), want, "length {len}, at {at}");
+            }
         }
     }
 

@@ -20,6 +20,7 @@
 //!    how fast it comes.
 
 use super::{BANKS, BlockSums, FOLD_BLOCK, SegmentAccumulator, Sum, ValueSegment};
+use crate::simd::Unit;
 use crate::weights::{row_score, score_rows_into};
 
 #[cfg(target_arch = "x86_64")]
@@ -40,45 +41,24 @@ const GIVE_UP: usize = 8;
 /// Bases from this size are classified in one pass.
 pub(super) const ONE_PASS_CUSTOMERS: usize = 1 << 18;
 
-/// The unit the placing loop runs on: AVX2 where the processor has it (detected once,
-/// at run time), else the scalar loop. Both give the same result bit for bit.
-#[derive(Clone, Copy)]
-enum Unit {
-    Scalar,
-    #[cfg(target_arch = "x86_64")]
-    Avx2(pulp::x86::V3),
-}
-
-impl Unit {
-    fn detect() -> Self {
+/// [`place`] on `unit`: the AVX2 loop where the processor has it (same result).
+#[allow(clippy::too_many_arguments)]
+fn place_on<const R: bool, const A: bool>(
+    unit: Unit,
+    ci: &[f64],
+    pi: &[f64],
+    rev: &[f64],
+    arpu: &[f64],
+    bc: (f64, f64),
+    bp: (f64, f64),
+    first: usize,
+    out: &mut [ValueSegment],
+    aside: &mut Vec<Aside>,
+) -> BlockSums {
+    match unit {
+        Unit::Scalar => place::<R, A>(ci, pi, rev, arpu, bc, bp, first, out, aside),
         #[cfg(target_arch = "x86_64")]
-        if let Some(simd) = pulp::x86::V3::try_new() {
-            return Unit::Avx2(simd);
-        }
-        Unit::Scalar
-    }
-
-    /// [`place`] on this unit.
-    #[allow(clippy::too_many_arguments)]
-    fn place<const R: bool, const A: bool>(
-        self,
-        ci: &[f64],
-        pi: &[f64],
-        rev: &[f64],
-        arpu: &[f64],
-        bc: (f64, f64),
-        bp: (f64, f64),
-        first: usize,
-        out: &mut [ValueSegment],
-        aside: &mut Vec<Aside>,
-    ) -> BlockSums {
-        match self {
-            Unit::Scalar => place::<R, A>(ci, pi, rev, arpu, bc, bp, first, out, aside),
-            #[cfg(target_arch = "x86_64")]
-            Unit::Avx2(simd) => {
-                avx2::place::<R, A>(simd, ci, pi, rev, arpu, bc, bp, first, out, aside)
-            }
-        }
+        Unit::Avx2(simd) => avx2::place::<R, A>(simd, ci, pi, rev, arpu, bc, bp, first, out, aside),
     }
 }
 
@@ -170,15 +150,17 @@ fn half(
         // monomorphised on what is present, so absent sums cost nothing
         let b = match (t.revenue.is_some(), t.arpu.is_some()) {
             (false, false) => {
-                unit.place::<false, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+                place_on::<false, false>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
             }
             (true, false) => {
-                unit.place::<true, false>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+                place_on::<true, false>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
             }
             (false, true) => {
-                unit.place::<false, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+                place_on::<false, true>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
             }
-            (true, true) => unit.place::<true, true>(ci, pi, r, a, bc, bp, s, m_out, &mut h.aside),
+            (true, true) => {
+                place_on::<true, true>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
+            }
         };
         h.acc.absorb(&b);
         if h.aside.len() > limit {
@@ -362,7 +344,7 @@ mod tests {
         let (bc, bp) = ((0.5, 0.6), (0.55, 0.61));
         let mut out = vec![ValueSegment::LowValue; ci.len()];
         let mut aside = Vec::new();
-        let b = unit.place::<R, A>(ci, pi, rev, arpu, bc, bp, 100, &mut out, &mut aside);
+        let b = place_on::<R, A>(unit, ci, pi, rev, arpu, bc, bp, 100, &mut out, &mut aside);
         let aside = aside
             .iter()
             .map(|x| (x.row, x.current.to_bits(), x.potential.to_bits()))
