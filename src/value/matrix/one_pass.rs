@@ -41,24 +41,30 @@ const GIVE_UP: usize = 8;
 /// Bases from this size are classified in one pass.
 pub(super) const ONE_PASS_CUSTOMERS: usize = 1 << 18;
 
-/// [`place`] on `unit`: the AVX2 loop where the processor has it (same result).
-#[allow(clippy::too_many_arguments)]
-fn place_on<const R: bool, const A: bool>(
-    unit: Unit,
-    ci: &[f64],
-    pi: &[f64],
-    rev: &[f64],
-    arpu: &[f64],
+/// One block of customers to place: their indices, revenue and ARPU (empty when
+/// absent), the two bands `[lo, hi)` and the row of the block's first customer.
+#[derive(Clone, Copy)]
+struct Block<'a> {
+    ci: &'a [f64],
+    pi: &'a [f64],
+    rev: &'a [f64],
+    arpu: &'a [f64],
     bc: (f64, f64),
     bp: (f64, f64),
     first: usize,
+}
+
+/// [`place`] on `unit`: the AVX2 loop where the processor has it (same result).
+fn place_on<const R: bool, const A: bool>(
+    unit: Unit,
+    block: Block<'_>,
     out: &mut [ValueSegment],
     aside: &mut Vec<Aside>,
 ) -> BlockSums {
     match unit {
-        Unit::Scalar => place::<R, A>(ci, pi, rev, arpu, bc, bp, first, out, aside),
+        Unit::Scalar => place::<R, A>(block, out, aside),
         #[cfg(target_arch = "x86_64")]
-        Unit::Avx2(simd) => avx2::place::<R, A>(simd, ci, pi, rev, arpu, bc, bp, first, out, aside),
+        Unit::Avx2(simd) => avx2::place::<R, A>(simd, block, out, aside),
     }
 }
 
@@ -146,21 +152,22 @@ fn half(
         let none = [0.0; 0];
         let r = t.revenue.map_or(&none[..], |r| &r[s..e]);
         let a = t.arpu.map_or(&none[..], |a| &a[s..e]);
-        let (ci, pi) = (&ci[..m], &pi[..m]);
+        let block = Block {
+            ci: &ci[..m],
+            pi: &pi[..m],
+            rev: r,
+            arpu: a,
+            bc,
+            bp,
+            first: s,
+        };
         // monomorphised on what is present, so absent sums cost nothing
+        let aside = &mut h.aside;
         let b = match (t.revenue.is_some(), t.arpu.is_some()) {
-            (false, false) => {
-                place_on::<false, false>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
-            }
-            (true, false) => {
-                place_on::<true, false>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
-            }
-            (false, true) => {
-                place_on::<false, true>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
-            }
-            (true, true) => {
-                place_on::<true, true>(unit, ci, pi, r, a, bc, bp, s, m_out, &mut h.aside)
-            }
+            (false, false) => place_on::<false, false>(unit, block, m_out, aside),
+            (true, false) => place_on::<true, false>(unit, block, m_out, aside),
+            (false, true) => place_on::<false, true>(unit, block, m_out, aside),
+            (true, true) => place_on::<true, true>(unit, block, m_out, aside),
         };
         h.acc.absorb(&b);
         if h.aside.len() > limit {
@@ -178,18 +185,13 @@ fn half(
 /// (4..8) and its position is always written to a buffer whose length grows only when
 /// it is inside (a branch on a customer's side of a threshold would be a coin toss).
 /// `ci.len()` is at most [`FOLD_BLOCK`].
-#[allow(clippy::too_many_arguments)]
 fn place<const R: bool, const A: bool>(
-    ci: &[f64],
-    pi: &[f64],
-    rev: &[f64],
-    arpu: &[f64],
-    bc: (f64, f64),
-    bp: (f64, f64),
-    first: usize,
+    block: Block<'_>,
     out: &mut [ValueSegment],
     aside: &mut Vec<Aside>,
 ) -> BlockSums {
+    let (ci, pi, rev, arpu) = (block.ci, block.pi, block.rev, block.arpu);
+    let (bc, bp, first) = (block.bc, block.bp, block.first);
     let mut count = [[0u64; 8]; BANKS];
     let mut cs = [[0.0; 8]; BANKS];
     let mut ps = [[0.0; 8]; BANKS];
@@ -344,7 +346,16 @@ mod tests {
         let (bc, bp) = ((0.5, 0.6), (0.55, 0.61));
         let mut out = vec![ValueSegment::LowValue; ci.len()];
         let mut aside = Vec::new();
-        let b = place_on::<R, A>(unit, ci, pi, rev, arpu, bc, bp, 100, &mut out, &mut aside);
+        let block = Block {
+            ci,
+            pi,
+            rev,
+            arpu,
+            bc,
+            bp,
+            first: 100,
+        };
+        let b = place_on::<R, A>(unit, block, &mut out, &mut aside);
         let aside = aside
             .iter()
             .map(|x| (x.row, x.current.to_bits(), x.potential.to_bits()))
@@ -368,22 +379,21 @@ mod tests {
         ] {
             let data = block(m, seed);
             assert_eq!(
-                run::<false, false>(unit, &data),
-                run::<false, false>(Unit::Scalar, &data)
-            );
-            assert_eq!(
-                run::<true, false>(unit, &data),
-                run::<true, false>(Unit::Scalar, &data)
-            );
-            assert_eq!(
-                run::<false, true>(unit, &data),
-                run::<false, true>(Unit::Scalar, &data)
-            );
-            assert_eq!(
-                run::<true, true>(unit, &data),
-                run::<true, true>(Unit::Scalar, &data)
+                run_all(unit, &data),
+                run_all(Unit::Scalar, &data),
+                "m = {m}"
             );
         }
+    }
+
+    /// [`run`] without and with revenue and ARPU.
+    fn run_all(unit: Unit, data: &(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)) -> [Placed; 4] {
+        [
+            run::<false, false>(unit, data),
+            run::<true, false>(unit, data),
+            run::<false, true>(unit, data),
+            run::<true, true>(unit, data),
+        ]
     }
 
     /// The scalar loop on a hand-checked block. Bands: current [0.5, 0.6), potential

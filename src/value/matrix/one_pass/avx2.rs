@@ -13,7 +13,7 @@ use pulp::x86::V3;
 use pulp::{cast, f64x4, m64x4, u64x4};
 
 use super::super::{BANKS, BlockSums, ValueSegment};
-use super::Aside;
+use super::{Aside, Block};
 
 /// The four segments of four customers from the bit masks of their low current
 /// (`bits >> 4`) and low potential (`bits & 15`) indices.
@@ -36,28 +36,15 @@ const fn segment_table() -> [[ValueSegment; 4]; 256] {
 }
 
 /// [`super::place`] on AVX2 (same arguments, same result).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn place<const R: bool, const A: bool>(
     simd: V3,
-    ci: &[f64],
-    pi: &[f64],
-    rev: &[f64],
-    arpu: &[f64],
-    bc: (f64, f64),
-    bp: (f64, f64),
-    first: usize,
+    block: Block<'_>,
     out: &mut [ValueSegment],
     aside: &mut Vec<Aside>,
 ) -> BlockSums {
     simd.vectorize(Place::<R, A> {
         simd,
-        ci,
-        pi,
-        rev,
-        arpu,
-        bc,
-        bp,
-        first,
+        block,
         out,
         aside,
     })
@@ -67,13 +54,7 @@ pub(super) fn place<const R: bool, const A: bool>(
 /// reliably inlined into the target-feature context).
 struct Place<'a, const R: bool, const A: bool> {
     simd: V3,
-    ci: &'a [f64],
-    pi: &'a [f64],
-    rev: &'a [f64],
-    arpu: &'a [f64],
-    bc: (f64, f64),
-    bp: (f64, f64),
-    first: usize,
+    block: Block<'a>,
     out: &'a mut [ValueSegment],
     aside: &'a mut Vec<Aside>,
 }
@@ -85,16 +66,12 @@ impl<const R: bool, const A: bool> pulp::NullaryFnOnce for Place<'_, R, A> {
     fn call(self) -> BlockSums {
         let Place {
             simd,
-            ci,
-            pi,
-            rev,
-            arpu,
-            bc,
-            bp,
-            first,
+            block,
             out,
             aside,
         } = self;
+        let (ci, pi, rev, arpu) = (block.ci, block.pi, block.rev, block.arpu);
+        let (bc, bp, first) = (block.bc, block.bp, block.first);
         let (c4, _) = pulp::as_arrays::<4, f64>(ci);
         let (p4, _) = pulp::as_arrays::<4, f64>(pi);
         let (o4, _) = pulp::as_arrays_mut::<4, ValueSegment>(out);
