@@ -9,9 +9,11 @@
 //!    in about 4,096 buckets of equal key range (the leading bits of `key - min_key`).
 //! 2. Bucket `b`'s region of the output is split into a slice for the first half's
 //!    values and one for the second half's, so each thread scatters its half into its
-//!    own disjoint slices. Values are staged per bucket in a 64-byte line and written a
-//!    line at a time. The output is a fresh buffer on huge pages where the system offers
-//!    them (`crate::buffer`): with 4 KiB pages its page faults cost a third of the sort.
+//!    own disjoint slices, a value at a time (the few thousand open cache lines stay in
+//!    the core's L2; staging values per bucket in 64-byte lines and writing whole lines
+//!    was measured slower). The output is a fresh buffer on huge pages where the system
+//!    offers them (`crate::buffer`): with 4 KiB pages its page faults cost a third of
+//!    the sort.
 //! 3. The buckets are cut into two runs of about `n/2` values, one per thread. Each
 //!    bucket, small enough for the cache, is scattered again into about one sub-bucket
 //!    per value by the next key bits (its own min and max), then finished: by as many
@@ -138,42 +140,14 @@ impl Buckets {
     }
 
     /// Scatter `values` into their buckets' slices (each exactly as long as the count
-    /// of its bucket in `values`). Values are staged per bucket in a line of 8 (64
-    /// bytes, in cache) and written out a line at a time, which keeps the scattered
-    /// stores few and whole. A bucket's first write ends at a 64-byte boundary of the
-    /// output, so every later one fills exactly one cache line (not two halves).
+    /// of its bucket in `values`), in order: branch-free, one store per value.
     fn scatter(self, values: &[f64], parts: &mut [&mut [f64]]) {
-        const LINE: usize = 8;
-        let nb = parts.len();
-        let mut lines = vec![[0.0_f64; LINE]; nb];
-        let mut fill = vec![0u8; nb];
-        // values to stage before the next write: up to the next line boundary first
-        let mut room: Vec<u8> = parts
-            .iter()
-            .map(|p| (LINE - (p.as_ptr() as usize / 8) % LINE) as u8)
-            .collect();
-        let mut pos = vec![0usize; nb];
+        let mut pos = vec![0usize; parts.len()];
         for &x in values {
             let b = self.of(x);
-            let f = usize::from(fill[b]);
-            lines[b][f] = x + 0.0;
-            if f + 1 == usize::from(room[b]) {
-                let p = pos[b];
-                if f + 1 == LINE {
-                    parts[b][p..p + LINE].copy_from_slice(&lines[b]);
-                } else {
-                    parts[b][p..=p + f].copy_from_slice(&lines[b][..=f]);
-                }
-                pos[b] = p + f + 1;
-                fill[b] = 0;
-                room[b] = LINE as u8;
-            } else {
-                fill[b] += 1;
-            }
-        }
-        for b in 0..nb {
-            let (p, f) = (pos[b], usize::from(fill[b]));
-            parts[b][p..p + f].copy_from_slice(&lines[b][..f]);
+            let p = pos[b];
+            parts[b][p] = x + 0.0;
+            pos[b] = p + 1;
         }
     }
 }
