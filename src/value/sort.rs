@@ -152,7 +152,8 @@ impl Buckets {
     }
 }
 
-/// The values of one bucket sorted, in `scratch`.
+/// The values of one bucket sorted, in the first `bucket.len()` values of `scratch`
+/// (which only grows, so that it is not zeroed again for every bucket).
 fn sort_bucket<'s>(
     unit: Unit,
     bucket: &[f64],
@@ -160,15 +161,18 @@ fn sort_bucket<'s>(
     counts: &mut Vec<u32>,
 ) -> &'s [f64] {
     let m = bucket.len();
-    scratch.clear();
+    if scratch.len() < m {
+        scratch.resize(m, 0.0);
+    }
+    let scratch = &mut scratch[..m];
     if m <= INSERTION_MAX as usize {
-        scratch.extend_from_slice(bucket);
+        scratch.copy_from_slice(bucket);
         insertion(scratch);
         return scratch;
     }
     let (lo, hi) = key_range(unit, bucket);
     if lo == hi {
-        scratch.extend_from_slice(bucket);
+        scratch.copy_from_slice(bucket);
         return scratch;
     }
     let span = hi - lo;
@@ -190,7 +194,6 @@ fn sort_bucket<'s>(
         *c = acc;
         acc += t;
     }
-    scratch.resize(m, 0.0);
     for &x in bucket {
         let p = &mut counts[sub(x)];
         scratch[*p as usize] = x;
