@@ -6,7 +6,7 @@
 //! logarithmic in the value, so revenue-like (log-normal) data spread well over them.
 //!
 //! 1. One pass (two threads, one per half of the input) counts the values of each half
-//!    in about 4,096 buckets of equal key range (the leading bits of `key - min_key`).
+//!    in 2,048 to 4,096 buckets of equal key range (the leading bits of `key - min_key`).
 //! 2. Bucket `b`'s region of the output is split into a slice for the first half's
 //!    values and one for the second half's, so each thread scatters its half into its
 //!    own disjoint slices, a value at a time (the few thousand open cache lines stay in
