@@ -690,6 +690,19 @@ struct BlockSums {
 const BANKS: usize = 4;
 
 impl BlockSums {
+    /// Add another block's sums, bank by bank and segment by segment.
+    fn merge(&mut self, o: &BlockSums) {
+        for bank in 0..BANKS {
+            for k in 0..4 {
+                self.count[bank][k] += o.count[bank][k];
+                self.current[bank][k] += o.current[bank][k];
+                self.potential[bank][k] += o.potential[bank][k];
+                self.revenue[bank][k] += o.revenue[bank][k];
+                self.arpu[bank][k] += o.arpu[bank][k];
+            }
+        }
+    }
+
     /// Customer `i` (indices `c`, `p`) into segment `k`.
     #[inline]
     fn add(

@@ -54,6 +54,31 @@ struct Block<'a> {
     first: usize,
 }
 
+impl<'a> Block<'a> {
+    /// The first `at` customers and the rest.
+    fn split_at(self, at: usize) -> (Block<'a>, Block<'a>) {
+        let cut = |v: &'a [f64]| if v.is_empty() { (v, v) } else { v.split_at(at) };
+        let ((ci, ci_rest), (pi, pi_rest)) = (self.ci.split_at(at), self.pi.split_at(at));
+        let ((rev, rev_rest), (arpu, arpu_rest)) = (cut(self.rev), cut(self.arpu));
+        let head = Block {
+            ci,
+            pi,
+            rev,
+            arpu,
+            ..self
+        };
+        let rest = Block {
+            ci: ci_rest,
+            pi: pi_rest,
+            rev: rev_rest,
+            arpu: arpu_rest,
+            first: self.first + at,
+            ..self
+        };
+        (head, rest)
+    }
+}
+
 /// [`place`] on `unit`: the AVX2 loop where the processor has it (same result).
 fn place_on<const R: bool, const A: bool>(
     unit: Unit,
@@ -64,7 +89,19 @@ fn place_on<const R: bool, const A: bool>(
     match unit {
         Unit::Scalar => place::<R, A>(block, out, aside),
         #[cfg(target_arch = "x86_64")]
-        Unit::Avx2(simd) => avx2::place::<R, A>(simd, block, out, aside),
+        Unit::Avx2(simd) => {
+            // whole groups of four on AVX2, the rest (fewer than four, from a multiple of
+            // four, so into the same banks) by the scalar loop; a bank holds at most one
+            // customer of the rest, so adding its sums is the scalar loop's last addition
+            let whole = block.ci.len() / 4 * 4;
+            let (head, rest) = block.split_at(whole);
+            let (out_head, out_rest) = out.split_at_mut(whole);
+            let mut sums = avx2::place::<R, A>(simd, head, out_head, aside);
+            if !rest.ci.is_empty() {
+                sums.merge(&place::<R, A>(rest, out_rest, aside));
+            }
+            sums
+        }
     }
 }
 

@@ -35,7 +35,8 @@ const fn segment_table() -> [[ValueSegment; 4]; 256] {
     t
 }
 
-/// [`super::place`] on AVX2 (same arguments, same result).
+/// [`super::place`] on AVX2 (same arguments, same result) for a block of whole groups
+/// of four customers (`block.ci.len() % 4 == 0`; any others are left untouched).
 pub(super) fn place<const R: bool, const A: bool>(
     simd: V3,
     block: Block<'_>,
@@ -144,23 +145,6 @@ impl<const R: bool, const A: bool> pulp::NullaryFnOnce for Place<'_, R, A> {
                 b.potential[bank][k] = p[bank];
                 b.revenue[bank][k] = r[bank];
                 b.arpu[bank][k] = a[bank];
-            }
-        }
-        // the last ci.len() % 4 customers, one at a time (bank j mod 4 as above)
-        for j in c4.len() * 4..ci.len() {
-            let (c, p) = (ci[j], pi[j]);
-            let (c_low, c_high) = (c < bc.0, c >= bc.1);
-            let (p_low, p_high) = (p < bp.0, p >= bp.1);
-            let k = usize::from(c_low) * 2 + usize::from(p_low);
-            out[j] = ValueSegment::ALL[k];
-            if (c_low | c_high) & (p_low | p_high) {
-                b.add(k, c, p, R.then_some(rev), A.then_some(arpu), j);
-            } else {
-                aside.push(Aside {
-                    row: first + j,
-                    current: c,
-                    potential: p,
-                });
             }
         }
         b
