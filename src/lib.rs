@@ -141,6 +141,8 @@ mod numeric;
 mod parallel;
 mod probability;
 mod simd;
+#[cfg(test)]
+mod test_support;
 #[allow(dead_code)]
 mod validate;
 

@@ -277,6 +277,7 @@ fn insertion(a: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::lcg;
 
     fn check(v: &[f64]) {
         let mut w: Vec<f64> = v.iter().map(|x| x + 0.0).collect();
@@ -289,16 +290,6 @@ mod tests {
             got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             w.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
-    }
-
-    fn lcg(seed: u64) -> impl FnMut() -> f64 {
-        let mut s = seed;
-        move || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        }
     }
 
     #[test]

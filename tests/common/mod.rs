@@ -11,17 +11,11 @@ pub const SIX_DIGITS: f64 = 5e-6;
 /// Iterative fits (maximum likelihood, PLS) compared with another tool's optimum.
 pub const OPTIMUM: f64 = 1e-4;
 
-/// A deterministic uniform generator on [0, 1) for large test inputs: Knuth's MMIX linear
-/// congruential step, the top 53 bits as the fraction.
-pub fn lcg(seed: u64) -> impl FnMut() -> f64 {
-    let mut s = seed;
-    move || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+// The unit tests' generator, the same source file, so both kinds of test draw the same
+// numbers from one definition.
+#[path = "../../src/test_support.rs"]
+mod test_support;
+pub(crate) use test_support::lcg;
 
 /// Relative tolerance that matches a value published with `decimals` decimal places:
 /// half a unit in the last place, relative to the value.

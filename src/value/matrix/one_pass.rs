@@ -347,14 +347,8 @@ mod tests {
     /// both edges of each band, so every comparison meets equality somewhere.
     fn block(m: usize, seed: u64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
         let grid = [0.1, 0.49, 0.5, 0.55, 0.6, 0.61, 0.9];
-        let mut s = seed;
-        let mut next = move || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            s >> 33
-        };
-        let mut pick = || grid[(next() % grid.len() as u64) as usize];
+        let mut u = crate::test_support::lcg(seed);
+        let mut pick = || grid[(u() * grid.len() as f64) as usize];
         let ci: Vec<f64> = (0..m).map(|_| pick()).collect();
         let pi: Vec<f64> = (0..m).map(|_| pick()).collect();
         let rev: Vec<f64> = (0..m).map(|i| 1.0 + i as f64 / 7.0).collect();
